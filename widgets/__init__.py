@@ -1,0 +1,14 @@
+"""Tidlig og sammen: case format, compiler, engine and players for the course.
+
+Importing the package is cheap: the engine needs neither ipywidgets, matplotlib nor
+Sphinx. The ipywidgets player is imported only when used (`widgets.CaseExercise`).
+"""
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name == "CaseExercise":
+        from .exercise import CaseExercise
+        return CaseExercise
+    raise AttributeError(name)

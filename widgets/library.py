@@ -1,0 +1,56 @@
+"""The case library on disk: find, check and compile cases by id or path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .case import Case
+from .catalog import Catalog, load_catalog
+from .compiler import compile_case
+from .problems import Problem, ProblemsFound
+from .project import cases_dir as default_cases_dir
+from .validate import case_files, load_case
+
+
+@dataclass
+class CheckResult:
+    catalog: Catalog | None
+    cases: dict[str, Case] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check(paths: list[Path] | None = None, cases_dir: Path | None = None) -> CheckResult:
+    """Check the catalogue and every case in `paths` (default: all cases)."""
+    folder = cases_dir or (_folder_of(paths) if paths else default_cases_dir())
+    try:
+        catalog = load_catalog(folder)
+    except ProblemsFound as exc:
+        return CheckResult(None, problems=exc.problems)
+    files = case_files(paths or [folder])
+    result = CheckResult(catalog, files=files)
+    for path in files:
+        case, problems = load_case(path, catalog)
+        result.problems += problems
+        if case is not None:
+            result.cases[case.id] = case
+    return result
+
+
+def _folder_of(paths: list[Path]) -> Path:
+    first = paths[0]
+    return first if first.is_dir() else first.parent
+
+
+def compiled_case(case_id: str, cases_dir: Path | None = None) -> dict:
+    """Check and compile one case by id. Raises ProblemsFound if it has problems."""
+    folder = cases_dir or default_cases_dir()
+    path = folder / f"{case_id}.yml"
+    if not path.is_file():
+        raise ProblemsFound([Problem(str(path), 1, "", f"saken «{case_id}» finnes ikke",
+                                     "sjekk id-en; sakene ligger i cases/")])
+    result = check([path], folder)
+    if result.problems:
+        raise ProblemsFound(result.problems)
+    return compile_case(result.cases[case_id], result.catalog)

@@ -1,0 +1,50 @@
+"""Problems found in author files, reported as `file:line: field: what — what to do`."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in an author file. Messages are Norwegian; they are shown to authors."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class ProblemsFound(Exception):
+    """Raised by loaders that cannot return a value because the file has problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def did_you_mean(word: object, choices) -> str:
+    """Norwegian 'did you mean' hint, or a list of the valid choices."""
+    choices = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if close:
+        return f"mente du «{close[0]}»?"
+    return "gyldige verdier er: " + ", ".join(choices)
+
+
+def field_path(parts) -> str:
+    """('scenes', 2, 'decision') -> 'scenes[2].decision'."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
