@@ -33,6 +33,8 @@ _YAML_HINTS = [
      "felt på samme nivå må ha nøyaktig samme innrykk"),
     ("did not find expected '-' indicator", "et listeelement har feil innrykk",
      "alle elementer i en liste må starte med «-» på samme innrykk"),
+    ("while parsing a flow", "en klamme [ ] eller { } er ikke lukket",
+     "lukk klammen på samme linje, eller sett teksten i anførselstegn"),
     ("found unexpected end of stream", "filen slutter midt i en verdi",
      "sjekk at alle anførselstegn og klammer er lukket"),
     ("while scanning a quoted scalar", "et anførselstegn er ikke lukket",
@@ -75,7 +77,12 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def _yaml_problem(path: str, exc: yaml.YAMLError) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    # The context mark is where the broken construct began (an unclosed bracket, a key
+    # without colon): that is where the author must look. The problem mark is where the
+    # parser gave up.
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    if "single document" in str(getattr(exc, "context", "")):
+        mark = exc.problem_mark  # point at the second '---', not the start of the file
     line = mark.line + 1 if mark is not None else 1
     text = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
     if "alias is not allowed" in text:

@@ -1,0 +1,144 @@
+"""The engine: paths, feedback, scores, steps and saved state."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import make_project
+
+from widgets.engine import EngineError, Playthrough
+from widgets.library import compiled_case
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def compiled(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copy(DATA / "forgreining.yml", project / "cases")
+    return compiled_case("forgreining", project / "cases")
+
+
+def play(compiled, choices):
+    p = Playthrough(compiled)
+    for choice in choices:
+        if p.needs_choice:
+            p.choose(choice)
+        p.proceed()
+        while p.can_proceed and not p.decision:
+            p.proceed()
+    return p
+
+
+def test_compiled_format_is_versioned_and_flat(compiled):
+    assert compiled["format"] == "tidlig-og-sammen/sak" and compiled["format_version"] == 1
+    options = compiled["scenes"]["start"]["decision"]["options"]
+    assert [o["label"] for o in options] == ["Trinn 1 – universell", "Trinn 2 – selektiv", "Trinn 3 – indikativ"]
+    assert all(o["next"] == "handling" for o in options)  # resolved from the scene's next
+    assert compiled["scenes"]["niva"]["decision"]["options"][1]["id"] == "1"
+    assert set(compiled["references"]) == {"liermodellen", "bti-handlingsveileder", "bvl-13-2"}
+    json.dumps(compiled)  # serialisable
+
+
+def test_best_path_scores_full_marks(compiled):
+    p = play(compiled, ["selektiv", "snakke", "1"])
+    assert p.finished and p.path == ["start", "handling", "niva", "slutt"]
+    assert p.scores() == {"tier": {"points": 2, "max": 2}, "level": {"points": 2, "max": 2},
+                          "action": {"points": 2, "max": 2}}
+
+
+def test_a_choice_branches_the_story_and_lowers_the_score(compiled):
+    p = play(compiled, ["universell", "melde", "0"])
+    assert p.path == ["start", "handling", "melding", "niva", "slutt"]
+    assert p.scores() == {"tier": {"points": 0, "max": 2}, "level": {"points": 1, "max": 2},
+                          "action": {"points": 0, "max": 2}}
+
+
+def test_feedback_explains_and_names_the_best_answer(compiled):
+    p = Playthrough(compiled)
+    fb = p.choose("universell")
+    assert fb["verdict_name"] == "Ikke anbefalt" and fb["icon"] == "✘" and fb["text"] == "Nei."
+    assert fb["best"] == ["Trinn 2 – selektiv"] and not fb["is_best"]
+    p.proceed()
+    fb = p.choose("snakke")
+    assert fb["refs"][0]["label"] == "BTI – Bedre tverrfaglig innsats"
+    assert p.feedback() == fb
+
+
+def test_steps_follow_the_path(compiled):
+    p = Playthrough(compiled)
+    assert (p.step, p.total_steps) == (1, 4)
+    p.choose("selektiv"); p.proceed(); p.choose("melde"); p.proceed()
+    assert (p.step, p.total_steps) == (3, 5)
+
+
+def test_rules_are_enforced(compiled):
+    p = Playthrough(compiled)
+    with pytest.raises(EngineError):
+        p.proceed()  # a choice is needed first
+    with pytest.raises(EngineError):
+        p.choose("finnes-ikke")
+    p.choose("selektiv")
+    with pytest.raises(EngineError):
+        p.choose("indikativ")  # no second answer
+
+
+def test_reflection_does_not_block_and_is_kept(compiled):
+    p = play(compiled, ["selektiv", "snakke", "1"])
+    assert not p.can_proceed and not p.needs_choice
+    p.reflect("Jeg lærte å spørre.")
+    summary = p.summary()
+    assert summary["reflections"] == [{"scene": "slutt", "prompt": "Hva lærte du?", "text": "Jeg lærte å spørre."}]
+    assert [s["dimension"] for s in summary["scores"]] == ["tier", "level", "action"]
+    assert [a["label"] for a in summary["answers"]] == ["Trinn 2 – selektiv", "Snakker", "Nivå 1 – egen tjeneste"]
+
+
+@pytest.mark.parametrize("choices", [[], ["indikativ"], ["indikativ", "melde"], ["selektiv", "vente", "2"]])
+def test_state_round_trip_resumes_exactly(compiled, choices):
+    p = Playthrough(compiled)
+    for c in choices:
+        p.choose(c)
+        if p.can_proceed:
+            p.proceed()
+    if p.finished:
+        p.reflect("notat")
+    restored = Playthrough.from_json(compiled, p.to_json())
+    assert restored.state() == p.state()
+    assert restored.scene_id == p.scene_id and restored.feedback() == p.feedback()
+
+
+def test_answered_but_not_proceeded_state_keeps_feedback(compiled):
+    p = Playthrough(compiled)
+    p.choose("indikativ")
+    restored = Playthrough.from_json(compiled, p.to_json())
+    assert restored.feedback()["option"] == "indikativ" and restored.can_proceed
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda s: s.update(case="annen-sak"),
+    lambda s: s.update(path=["handling"]),
+    lambda s: s["path"].append("slutt"),
+    lambda s: s["choices"].__setitem__(0, {"scene": "start", "option": "finnes-ikke"}),
+    lambda s: s.pop("path"),
+])
+def test_tampered_state_is_refused(compiled, tamper):
+    p = Playthrough(compiled)
+    p.choose("selektiv"); p.proceed()
+    state = p.state()
+    tamper(state)
+    with pytest.raises(EngineError):
+        Playthrough(compiled, state)
+
+
+def test_engine_import_is_lean():
+    import subprocess
+    import sys
+
+    code = ("import sys, widgets.engine, widgets.library, widgets.compiler;"
+            "bad = [m for m in ('ipywidgets', 'matplotlib', 'sphinx', 'IPython') if m in sys.modules];"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
