@@ -1,0 +1,41 @@
+# Two commands for everybody:  make serve  (show the course)  and  make test  (run every test).
+# Both create the Python environment (.venv) and the local JavaScript (_vendor/) when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+KURS   := $(VENV)/bin/kurs
+ENV_STAMP    := $(VENV)/.installed
+VENDOR_STAMP := _vendor/.installed
+
+.PHONY: serve test build check env clean
+
+serve: $(ENV_STAMP) $(VENDOR_STAMP)
+	$(KURS) serve
+
+test: $(ENV_STAMP) $(VENDOR_STAMP)
+	@# pytest exits 5 when it collected no tests: that is a failure here, never a silent pass.
+	@$(PY) -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "Feil: pytest fant ingen tester å kjøre."; exit 1; fi; \
+	exit $$rc
+
+build: $(ENV_STAMP) $(VENDOR_STAMP)
+	$(KURS) build
+
+check: $(ENV_STAMP)
+	$(KURS) check
+
+env: $(ENV_STAMP)
+
+$(ENV_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf _build test-output

@@ -1,0 +1,157 @@
+"""The ipywidgets player: `CaseExercise`, a thin layer over the engine.
+
+All rules live in `widgets.engine.Playthrough`; this module only shows its state and
+turns clicks into engine calls. The saved state is a traitlet (`state`), so a host
+(Voila, a notebook) can store and restore it.
+
+    from widgets import CaseExercise
+    CaseExercise.from_id("skolegutt-forteller")
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import traitlets
+
+from .engine import EngineError, Playthrough
+from .problems import ProblemsFound
+from .strings import t
+
+_CSS = """<style>
+.kurs-ex { max-width: 46rem; font-size: 1rem; line-height: 1.5; }
+.kurs-ex .widget-html-content { white-space: normal; }
+.kurs-ex .kurs-option button, .kurs-ex button.kurs-option { white-space: normal; height: auto;
+  min-height: 2.75rem; text-align: left; padding: .5rem .75rem; width: 100%; }
+.kurs-ex .kurs-feedback { border-left: 4px solid #555; padding: .25rem .75rem; margin: .5rem 0;
+  background: #f6f6f6; }
+.kurs-ex .kurs-verdict-best { border-color: #1a7f37; }
+.kurs-ex .kurs-verdict-acceptable { border-color: #9a6700; }
+.kurs-ex .kurs-verdict-not_advised { border-color: #cf222e; }
+.kurs-ex textarea { width: 100%; min-height: 6rem; }
+</style>"""
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
+
+
+def feedback_html(fb: dict) -> str:
+    """The feedback panel: verdict as icon + words (never colour alone), why, references."""
+    refs = "".join(
+        f'<li><a href="{html.escape(r["url"])}" target="_blank" rel="noopener">{html.escape(r["label"])}</a>'
+        f' – {html.escape(r["title"])}</li>' if r.get("url") else
+        f'<li>{html.escape(r["label"])} – {html.escape(r["title"])}</li>'
+        for r in fb["refs"])
+    best = "" if fb["is_best"] else (
+        f'<p><strong>{t("best_was")}:</strong> {html.escape(" / ".join(fb["best"]))}</p>')
+    return (f'<div class="kurs-feedback kurs-verdict-{fb["verdict"]}" role="status" aria-live="polite">'
+            f'<p><strong><span aria-hidden="true">{fb["icon"]}</span> {html.escape(fb["verdict_name"])}</strong>'
+            f' – {t("your_answer").lower()}: {html.escape(fb["label"])}</p>'
+            f'{_paragraphs(fb["text"])}{best}'
+            + (f'<p>{t("references")}:</p><ul>{refs}</ul>' if refs else "") + "</div>")
+
+
+class CaseExercise(w.VBox):
+    """One case as an exercise: scene, options, feedback, steps, summary, reflection."""
+
+    case_id = traitlets.Unicode(read_only=True)
+    state = traitlets.Dict()
+
+    def __init__(self, compiled: dict, state: dict | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("kurs-ex")
+        self.play = Playthrough(compiled)
+        self.set_trait("case_id", compiled["id"])
+        if state:
+            try:
+                self.play = Playthrough(compiled, state)
+            except EngineError:
+                pass  # a stale saved state: start from the beginning
+        self.render()
+
+    @classmethod
+    def from_id(cls, case_id: str, cases_dir=None, state: dict | None = None) -> w.Widget:
+        """The exercise for a case id; a friendly message if it cannot be shown."""
+        from .library import compiled_case
+
+        try:
+            return cls(compiled_case(case_id, cases_dir), state=state)
+        except ProblemsFound as exc:
+            missing = any("finnes ikke" in p.message and not p.field for p in exc.problems)
+            key = "case_missing" if missing else "case_broken"
+            return w.HTML(f'<p role="alert">{html.escape(t(key, id=case_id))}</p>')
+
+    # -- events --------------------------------------------------------------------------
+    def _choose(self, option_id: str) -> None:
+        self.play.choose(option_id)
+        self.render()
+
+    def _proceed(self, _=None) -> None:
+        self.play.proceed()
+        self.render()
+
+    def _restart(self, _=None) -> None:
+        self.play.restart()
+        self.render()
+
+    def _reflect(self, change) -> None:
+        self.play.reflect(change["new"])
+        self.state = self.play.state()
+
+    # -- view ----------------------------------------------------------------------------
+    def render(self) -> None:
+        p, case = self.play, self.play.case
+        scene = p.scene
+        parts: list[w.Widget] = [w.HTML(_CSS)]
+        head = f'<h2>{html.escape(case["title"])}</h2>' if p.step == 1 else ""
+        parts.append(w.HTML(
+            f'{head}<p class="kurs-step">{t("step", k=p.step, n=p.total_steps)}</p>'
+            + (f'<h3>{html.escape(scene["title"])}</h3>' if scene["title"] else "")
+            + _paragraphs(scene["text"])))
+        decision = p.decision
+        if decision and decision["kind"] != "reflection":
+            parts.append(w.HTML(f'<p><strong>{html.escape(decision["prompt"])}</strong></p>'))
+            if p.needs_choice:
+                for option in decision["options"]:
+                    label = option["label"] + (f' – {option["description"]}' if option["description"] else "")
+                    button = w.Button(description=label, tooltip=label,
+                                      layout=w.Layout(width="100%", height="auto"))
+                    button.add_class("kurs-option")
+                    button.on_click(lambda _b, oid=option["id"]: self._choose(oid))
+                    parts.append(button)
+            else:
+                parts.append(w.HTML(feedback_html(p.feedback())))
+        if p.finished:
+            parts.append(self._summary())
+        if decision and decision["kind"] == "reflection":
+            parts.append(w.HTML(f'<h3>{t("reflection")}</h3><p>{html.escape(decision["prompt"])}</p>'))
+            area = w.Textarea(value=p.reflections.get(p.scene_id, ""), placeholder=t("reflection_placeholder"),
+                              description=t("reflection_label"), layout=w.Layout(width="100%"),
+                              style={"description_width": "initial"})
+            area.observe(self._reflect, names="value")
+            parts.append(area)
+        buttons = []
+        if p.can_proceed:
+            go = w.Button(description=t("continue"), button_style="primary")
+            go.on_click(self._proceed)
+            buttons.append(go)
+        if p.step > 1 or p.answered:
+            again = w.Button(description=t("restart"))
+            again.on_click(self._restart)
+            buttons.append(again)
+        if buttons:
+            parts.append(w.HBox(buttons))
+        self.children = parts
+        self.state = p.state()
+
+    def _summary(self) -> w.HTML:
+        s = self.play.summary()
+        rows = "".join(
+            f'<li>{html.escape(x["name"])}: {t("points", points=x["points"], max=x["max"])}</li>'
+            for x in s["scores"])
+        answers = "".join(
+            f'<li>{html.escape(a["prompt"])} <br><span aria-hidden="true">{a["icon"]}</span> '
+            f'{html.escape(a["label"])} ({html.escape(a["verdict_name"])})</li>' for a in s["answers"])
+        return w.HTML(f'<h3>{t("summary")}</h3><ul>{rows}</ul><h4>{t("your_answers")}</h4><ol>{answers}</ol>')
