@@ -11,8 +11,7 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Field(pattern=SLUG)
+from .ids import SLUG
 
 DecisionKind = Literal["tier", "level", "action", "reflection"]
 

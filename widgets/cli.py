@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--vert", default="127.0.0.1",
                    help="adresse å lytte på (standard: 127.0.0.1; bruk 0.0.0.0 for andre maskiner)")
     v.add_argument("--uten-bygg", action="store_true", help="ikke bygg boka først")
+    v.add_argument("--voila-port", type=int, default=8866, help="port for øvelsesappene (standard: 8866)")
+    v.add_argument("--forvarmet", type=int, default=2, metavar="N",
+                   help="antall forvarmede kjerner for øvelsesappen (standard: 2; 0 slår av)")
+    v.add_argument("--uten-apper", action="store_true", help="bare boka, ingen Voila-apper")
     return p
 
 
@@ -76,19 +80,15 @@ def cmd_check(args) -> int:
 
 
 def cmd_compile(args) -> int:
-    from .compiler import compile_case, to_json
-    from .library import check
+    from .library import compile_all
     from .project import project_root
 
-    result = check(args.paths or None)
+    out = args.ut or project_root() / "_build" / "saker"
+    result = compile_all(out, args.paths or None)
     if result.problems:
         _print_problems(result.problems)
         print(f"Ingen saker kompilert: {len(result.problems)} feil.")
         return 1
-    out = args.ut or project_root() / "_build" / "saker"
-    out.mkdir(parents=True, exist_ok=True)
-    for case_id, case in sorted(result.cases.items()):
-        (out / f"{case_id}.json").write_text(to_json(compile_case(case, result.catalog)), encoding="utf-8")
     print(f"{len(result.cases)} saker kompilert til {out}")
     return 0
 
@@ -141,7 +141,10 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    import threading
+
     from .book import build, serve
+    from .library import compile_all
     from .project import project_root
 
     root = project_root()
@@ -153,7 +156,23 @@ def cmd_serve(args) -> int:
     if not (html / "index.html").is_file():
         print("Boka er ikke bygget ennå — kjør «kurs build» først.")
         return 1
-    serve(html, args.vert, args.port)
+    if args.uten_apper:
+        serve(html, args.vert, args.port)
+        return 0
+    compiled = root / "_build" / "saker"
+    result = compile_all(compiled)
+    if result.problems:
+        _print_problems(result.problems)
+        return 1
+    from .voila_server import make_app
+
+    threading.Thread(target=serve, args=(html, args.vert, args.port), daemon=True).start()
+    app = make_app(args.voila_port, args.vert, compiled, args.forvarmet)
+    print(f"Øvelsesappene: http://localhost:{args.voila_port}/", flush=True)
+    try:
+        app.start()
+    except KeyboardInterrupt:
+        print("\nStoppet.")
     return 0
 
 

@@ -74,10 +74,13 @@ class CaseExercise(w.VBox):
     @classmethod
     def from_id(cls, case_id: str, cases_dir=None, state: dict | None = None) -> w.Widget:
         """The exercise for a case id; a friendly message if it cannot be shown."""
-        from .library import compiled_case
+        from .compiled import load_compiled
 
         try:
-            return cls(compiled_case(case_id, cases_dir), state=state)
+            if cases_dir is not None:
+                from .library import compiled_case
+                return cls(compiled_case(case_id, cases_dir), state=state)
+            return cls(load_compiled(case_id), state=state)
         except ProblemsFound as exc:
             missing = any("finnes ikke" in p.message and not p.field for p in exc.problems)
             key = "case_missing" if missing else "case_broken"

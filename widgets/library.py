@@ -54,3 +54,15 @@ def compiled_case(case_id: str, cases_dir: Path | None = None) -> dict:
     if result.problems:
         raise ProblemsFound(result.problems)
     return compile_case(result.cases[case_id], result.catalog)
+
+
+def compile_all(target: Path, paths: list[Path] | None = None) -> CheckResult:
+    """Check every case and write `<id>.json` into `target` when there are no problems."""
+    from .compiler import to_json
+
+    result = check(paths)
+    if not result.problems:
+        target.mkdir(parents=True, exist_ok=True)
+        for case_id, case in sorted(result.cases.items()):
+            (target / f"{case_id}.json").write_text(to_json(compile_case(case, result.catalog)), encoding="utf-8")
+    return result
