@@ -8,12 +8,12 @@ KURS   := $(VENV)/bin/kurs
 ENV_STAMP    := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 
-.PHONY: serve test build check env clean
+.PHONY: serve test build check env clean chromium
 
 serve: $(ENV_STAMP) $(VENDOR_STAMP)
 	$(KURS) serve
 
-test: $(ENV_STAMP) $(VENDOR_STAMP)
+test: $(ENV_STAMP) $(VENDOR_STAMP) chromium
 	@# pytest exits 5 when it collected no tests: that is a failure here, never a silent pass.
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Feil: pytest fant ingen tester å kjøre."; exit 1; fi; \
@@ -36,6 +36,13 @@ $(ENV_STAMP): pyproject.toml
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# Browser tests use Debian's Chromium (Playwright cannot download its own browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Installer Chromium først: sudo apt-get install chromium"; exit 1; fi; }
 
 clean:
 	rm -rf _build test-output

@@ -25,3 +25,42 @@ def run_kurs(*args: str, cwd: Path, input_env: dict | None = None) -> subprocess
     env.pop("KURS_PROSJEKT", None)
     return subprocess.run([sys.executable, "-m", "widgets", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url: str):
+    """(status, headers, body) without following redirects."""
+    import urllib.error
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=30) as r:
+            return r.status, r.headers, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, ""
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            http_get(url)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)

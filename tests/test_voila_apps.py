@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
-from helpers import ROOT, make_project
+from helpers import http_get as _get
+from helpers import make_project
 
 from widgets.compiler import to_json
 from widgets.exercise import CaseExercise
@@ -66,45 +61,6 @@ def test_index_lists_and_filters(compiled_dir):
     assert "Testsak med to veier" not in index.listing.value
     index.filters["services"].value = "helsestasjon"
     assert "Ingen saker passer filteret" in index.listing.value
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str):
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(url, timeout=30) as r:
-            return r.status, r.headers, r.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, ""
-
-
-@pytest.fixture(scope="module")
-def voila_server(tmp_path_factory):
-    out = tmp_path_factory.mktemp("saker")
-    subprocess.run([sys.executable, "-m", "widgets", "compile", "--ut", str(out)], cwd=ROOT, check=True,
-                   capture_output=True)
-    port = _free_port()
-    code = ("import sys; from pathlib import Path; from widgets.voila_server import make_app;"
-            f"make_app({port}, '127.0.0.1', Path(r'{out}'), 1).start()")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            _get(base + "/")
-            break
-        except OSError:
-            time.sleep(0.25)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def test_root_and_tree_go_to_the_case_list(voila_server):

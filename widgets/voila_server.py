@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 APPS_DIR = Path(__file__).parent / "apps"
+# Our Voila template "kurs" (the lab template without CDN links) is found through JUPYTER_PATH.
+TEMPLATE_ROOT = Path(__file__).parent / "voila_template"
 
 
 def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
@@ -19,6 +21,7 @@ def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
 
     env = {"KURS_KOMPILERT": str(compiled)}
     cfg = Config()
+    cfg.VoilaConfiguration.template = "kurs"
     cfg.VoilaConfiguration.show_tracebacks = False
     cfg.VoilaConfiguration.strip_sources = True
     cfg.VoilaConfiguration.preheat_kernel = pool_size > 0
@@ -56,6 +59,8 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int):
             return handlers
 
     os.environ["KURS_KOMPILERT"] = str(compiled)
+    paths = [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     app = CourseVoila(config=voila_config(compiled, pool_size))
     app.initialize([str(APPS_DIR), f"--port={port}", f"--Voila.ip={host}"])
     return app

@@ -1,0 +1,53 @@
+"""The Voila apps in real headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+TIMEOUT = 90_000
+
+
+def _local_only(page) -> list[str]:
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None) and
+            not r.url.startswith(("data:", "blob:")) else None)
+    return outside
+
+
+def test_exercise_app_plays_and_shows_feedback(page, voila_server, screenshot):
+    outside = _local_only(page)
+    page.goto(voila_server + "/voila/render/ovelse.ipynb?case=skolegutt-forteller")
+    option = page.get_by_role("button", name=re.compile("^Lytter rolig"))
+    option.wait_for(timeout=TIMEOUT)
+    screenshot("voila-ovelse-start", 1280)
+    option.click()
+    feedback = page.locator(".kurs-feedback")
+    expect(feedback).to_contain_text("Anbefalt", timeout=TIMEOUT)
+    expect(feedback).to_contain_text("Jonas har tatt et stort skritt")
+    page.get_by_role("button", name="Fortsett").click()
+    expect(page.get_by_text("Hvilket trinn i Liermodellen")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Steg 2 av 5")).to_be_visible()
+    screenshot("voila-ovelse", 360)
+    screenshot("voila-ovelse", 1280)
+    assert outside == []
+    assert "Traceback" not in page.content()
+
+
+def test_unknown_case_shows_friendly_message(page, voila_server):
+    page.goto(voila_server + "/voila/render/ovelse.ipynb?case=finnes-ikke")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Fant ikke øvelsen «finnes-ikke»", timeout=TIMEOUT)
+    expect(alert.get_by_role("link", name="Til listen over øvelser")).to_have_attribute("href", "index.ipynb")
+    assert "Traceback" not in page.content()
+
+
+def test_index_lists_cases_and_links_to_the_app(page, voila_server):
+    page.goto(voila_server + "/")
+    link = page.get_by_role("link", name="Jonas forteller om det som skjer hjemme")
+    link.wait_for(timeout=TIMEOUT)
+    link.click()
+    expect(page.get_by_role("button", name=re.compile("^Lytter rolig"))).to_be_visible(timeout=TIMEOUT)
