@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
                        description="Sjekker sakene og referansekatalogen. Skriver hver feil som "
                                    "fil:linje: felt: hva er galt — hva du gjør.")
     c.add_argument("paths", nargs="*", type=Path, metavar="STI", help="saksfiler eller mapper (standard: cases/)")
+    c.add_argument("--coverage", action="store_true",
+                   help="vis dekningen (tema × trinn × nivå, tjeneste × alder); feil hvis en påkrevd celle er tom")
+    c.add_argument("--lix", action="store_true",
+                   help="vis lesbarhet (LIX) for hver modulside; feil hvis en side har LIX over 55")
 
     k = sub.add_parser("compile", help="kompiler sakene til JSON for spillerne")
     k.add_argument("paths", nargs="*", type=Path, metavar="STI", help="saksfiler eller mapper (standard: cases/)")
@@ -76,7 +80,45 @@ def cmd_check(args) -> int:
     _print_problems(result.problems)
     n = len(result.files)
     print(f"{n} {'sak' if n == 1 else 'saker'}, {len(result.problems)} feil")
-    return 1 if result.problems else 0
+    failed = bool(result.problems)
+    if args.coverage and result.catalog is not None:
+        failed |= _print_coverage(result)
+    if args.lix:
+        failed |= _print_lix()
+    return 1 if failed else 0
+
+
+def _print_coverage(result) -> bool:
+    from .coverage import coverage, report
+
+    cov = coverage(result.cases, result.catalog)
+    print()
+    print(report(cov, result.catalog))
+    gaps = cov.missing()
+    if gaps:
+        print(f"\nDekning: {len(gaps)} påkrevde celler er tomme — skriv eller endre saker så de dekkes:")
+        for gap in gaps:
+            print(f"  {gap}")
+    else:
+        print("\nDekning: alle påkrevde celler er dekket.")
+    return bool(gaps)
+
+
+def _print_lix() -> bool:
+    from .project import project_root
+    from .readability import LIX_AIM, LIX_LIMIT, lix, module_pages, prose_of
+
+    root = project_root()
+    print("\nLesbarhet (LIX; mål ≤ %d, grense %d):" % (LIX_AIM, LIX_LIMIT))
+    too_hard = 0
+    for page in module_pages(root):
+        value, words = lix(prose_of(page))
+        mark = "for vanskelig" if value > LIX_LIMIT else ("over målet" if value > LIX_AIM else "ok")
+        too_hard += value > LIX_LIMIT
+        print(f"  {page.relative_to(root)}: LIX {value:.0f} ({words} ord) – {mark}")
+    if too_hard:
+        print(f"{too_hard} sider har LIX over {LIX_LIMIT}: bruk kortere setninger og ord.")
+    return bool(too_hard)
 
 
 def cmd_compile(args) -> int:
