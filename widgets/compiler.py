@@ -13,6 +13,7 @@ from collections import deque
 
 from .case import Case
 from .catalog import Catalog
+from .municipality import substitute
 
 FORMAT = "tidlig-og-sammen/sak"
 FORMAT_VERSION = 1
@@ -20,8 +21,14 @@ DIMENSION_OF_KIND = {"tier": "tier", "level": "level", "action": "action", "refl
 _GROUP_OF_KIND = {"tier": "trinn", "level": "nivaer"}
 
 
-def compile_case(case: Case, catalog: Catalog) -> dict:
+def compile_case(case: Case, catalog: Catalog, settings: dict | None = None) -> dict:
+    """`settings` is the municipality's block from _config.yml: {{ kommune }} in any
+    text of the case becomes its name."""
     defs = catalog.definitions
+
+    def text(value: str | None) -> str | None:
+        return None if value is None else substitute(value.strip(), settings or {})
+
     used_refs: list[str] = []
     scenes = {}
     for scene in case.scenes:
@@ -34,18 +41,18 @@ def compile_case(case: Case, catalog: Catalog) -> dict:
                 verdict = defs.get("vurderinger", o.verdict)
                 options.append({
                     "id": str(o.id),
-                    "label": o.label or (definition.kort if definition else str(o.id)),
+                    "label": text(o.label) or (definition.kort if definition else str(o.id)),
                     "description": definition.beskrivelse if definition and not o.label else None,
                     "verdict": o.verdict,
                     "points": verdict.poeng,
-                    "feedback": o.feedback.strip(),
+                    "feedback": text(o.feedback),
                     "refs": list(o.refs),
                     "next": o.next or scene.next,
                 })
                 used_refs += [r for r in o.refs if r not in used_refs]
             decision = {"kind": d.kind, "dimension": DIMENSION_OF_KIND[d.kind],
-                        "prompt": d.prompt.strip(), "options": options}
-        scenes[scene.id] = {"id": scene.id, "title": scene.title, "text": scene.text.strip(),
+                        "prompt": text(d.prompt), "options": options}
+        scenes[scene.id] = {"id": scene.id, "title": text(scene.title), "text": text(scene.text),
                             "ending": scene.ending, "next": scene.next, "decision": decision}
     _add_remaining(scenes)
 
@@ -56,8 +63,8 @@ def compile_case(case: Case, catalog: Catalog) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "id": case.id,
-        "title": case.title.strip(),
-        "summary": case.summary.strip(),
+        "title": text(case.title),
+        "summary": text(case.summary),
         "topics": list(case.topics),
         "services": list(case.services),
         "age_groups": list(case.age_groups),

@@ -8,6 +8,7 @@ from pathlib import Path
 from .case import Case
 from .catalog import Catalog, load_catalog
 from .compiler import compile_case
+from .municipality import read_settings
 from .problems import Problem, ProblemsFound
 from .project import cases_dir as default_cases_dir
 from .validate import case_files, load_case
@@ -53,7 +54,7 @@ def compiled_case(case_id: str, cases_dir: Path | None = None) -> dict:
     result = check([path], folder)
     if result.problems:
         raise ProblemsFound(result.problems)
-    return compile_case(result.cases[case_id], result.catalog)
+    return compile_case(result.cases[case_id], result.catalog, read_settings(folder.parent))
 
 
 def compile_all(target: Path, paths: list[Path] | None = None) -> CheckResult:
@@ -62,7 +63,9 @@ def compile_all(target: Path, paths: list[Path] | None = None) -> CheckResult:
 
     result = check(paths)
     if not result.problems:
+        settings = read_settings(result.catalog.directory.parent)
         target.mkdir(parents=True, exist_ok=True)
         for case_id, case in sorted(result.cases.items()):
-            (target / f"{case_id}.json").write_text(to_json(compile_case(case, result.catalog)), encoding="utf-8")
+            compiled = compile_case(case, result.catalog, settings)
+            (target / f"{case_id}.json").write_text(to_json(compiled), encoding="utf-8")
     return result

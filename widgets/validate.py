@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .case import SLUG, Case
 from .catalog import Catalog, _shown
+from .municipality import KNOWN_PLACEHOLDERS, PLACEHOLDER
 from .problems import Problem, did_you_mean, field_path
 from .structure import check_structure
 from .yamlsource import YamlSource, read_yaml
@@ -82,6 +83,7 @@ class _MeaningChecker:
 
     def run(self) -> list[Problem]:
         self.check_header()
+        self.check_placeholders(self.data, ())
         seen: dict[str, int] = {}
         for i, scene in enumerate(_list(self.data.get("scenes"))):
             if not isinstance(scene, dict):
@@ -103,6 +105,20 @@ class _MeaningChecker:
         elif self.scenes and not self.duplicate_scene:
             self.check_graph()
         return self.problems
+
+    def check_placeholders(self, value, parts: tuple) -> None:
+        """Only {{ kommune }} can be filled in (from the municipality's settings)."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.check_placeholders(item, parts + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.check_placeholders(item, parts + (i,))
+        elif isinstance(value, str):
+            for name in PLACEHOLDER.findall(value):
+                if name not in KNOWN_PLACEHOLDERS:
+                    self.add(parts, f"ukjent innsetting «{{{{ {name} }}}}»",
+                             "bare {{ kommune }} kan brukes (kommunens navn fra _config.yml)")
 
     def check_header(self) -> None:
         data = self.data

@@ -108,10 +108,13 @@ def index_app() -> w.Widget:
 
     folder = compiled_dir()
     if folder is None:
-        from .library import check
         from .compiler import compile_case
+        from .library import check
+        from .municipality import read_settings
+
         result = check()
-        cases = [compile_case(c, result.catalog) for _, c in sorted(result.cases.items())]
+        settings = read_settings(result.catalog.directory.parent)
+        cases = [compile_case(c, result.catalog, settings) for _, c in sorted(result.cases.items())]
     else:
         cases = all_compiled(folder)
     return CaseIndex(cases)
