@@ -142,3 +142,15 @@ def test_engine_import_is_lean():
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+def test_app_kernels_do_not_load_the_validator():
+    """The Voila apps read compiled JSON: no pydantic, YAML or matplotlib in their kernels."""
+    import subprocess
+    import sys
+
+    code = ("import sys, widgets.voila_apps, widgets.exercise, widgets.compiled, widgets.engine;"
+            "bad = [m for m in ('pydantic', 'yaml', 'matplotlib', 'sphinx') if m in sys.modules];"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""

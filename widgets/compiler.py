@@ -13,10 +13,9 @@ from collections import deque
 
 from .case import Case
 from .catalog import Catalog
+from .fmt import FORMAT, FORMAT_VERSION
 from .municipality import substitute
 
-FORMAT = "tidlig-og-sammen/sak"
-FORMAT_VERSION = 1
 DIMENSION_OF_KIND = {"tier": "tier", "level": "level", "action": "action", "reflection": None}
 _GROUP_OF_KIND = {"tier": "trinn", "level": "nivaer"}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .compiler import FORMAT, FORMAT_VERSION
+from .fmt import FORMAT, FORMAT_VERSION
 
 
 class EngineError(Exception):
