@@ -44,8 +44,9 @@ def _folder_of(paths: list[Path]) -> Path:
     return first if first.is_dir() else first.parent
 
 
-def compiled_case(case_id: str, cases_dir: Path | None = None) -> dict:
-    """Check and compile one case by id. Raises ProblemsFound if it has problems."""
+def compiled_case(case_id: str, cases_dir: Path | None = None, settings: dict | None = None) -> dict:
+    """Check and compile one case by id, with the municipality's settings (default: from
+    the project's _config.yml). Raises ProblemsFound if it has problems."""
     folder = cases_dir or default_cases_dir()
     path = folder / f"{case_id}.yml"
     if not path.is_file():
@@ -54,7 +55,9 @@ def compiled_case(case_id: str, cases_dir: Path | None = None) -> dict:
     result = check([path], folder)
     if result.problems:
         raise ProblemsFound(result.problems)
-    return compile_case(result.cases[case_id], result.catalog, read_settings(folder.parent))
+    if settings is None:
+        settings = read_settings(folder.parent)
+    return compile_case(result.cases[case_id], result.catalog, settings)
 
 
 def compile_all(target: Path, paths: list[Path] | None = None) -> CheckResult:

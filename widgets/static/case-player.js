@@ -327,7 +327,8 @@
   Player.prototype.feedbackPanel = function (fb) {
     var t = this.t.bind(this);
     var refs = fb.refs.map(function (r) {
-      return el("li", null, r.url ? el("a", { href: r.url, target: "_blank", rel: "noopener" }, r.label) : r.label,
+      var link = r.url && /^https?:\/\//i.test(r.url);  // never a javascript: link
+      return el("li", null, link ? el("a", { href: r.url, target: "_blank", rel: "noopener" }, r.label) : r.label,
         " – " + r.title);
     });
     return el("section", { class: "cp-feedback cp-verdict-" + fb.verdict, "aria-live": "polite" },
