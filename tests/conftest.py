@@ -37,6 +37,40 @@ def voila_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def book_build(tmp_path_factory):
+    """The book, built once per test run into a temporary folder: (process, html folder)."""
+    from widgets.book import build_command
+
+    out = tmp_path_factory.mktemp("book")
+    proc = subprocess.run(build_command(ROOT, out), cwd=ROOT, capture_output=True,
+                          text=True, timeout=900, check=False)
+    return proc, out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def book_html(book_build):
+    proc, html_dir = book_build
+    assert proc.returncode == 0, ("Boka kunne ikke bygges (har du kjørt `npm ci`?):\n"
+                                  + proc.stdout + proc.stderr)
+    return html_dir
+
+
+@pytest.fixture(scope="session")
+def book_server(book_html):
+    """The built book over plain HTTP on localhost, as static hosting serves it."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(book_html))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright cannot download its browsers here: use Debian's chromium."""
     if not Path(CHROMIUM).exists():
@@ -48,13 +82,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def screenshot(page):
-    """Save a screenshot of `page` at a given width into test-output/."""
+    """Save what the screen of `on` (default: the test's page) shows into
+    test-output/<name>-<width>.png, with `focus` (a locator) scrolled into view."""
     OUTPUT.mkdir(exist_ok=True)
 
-    def take(name: str, width: int) -> Path:
-        page.set_viewport_size({"width": width, "height": 900})
-        path = OUTPUT / f"{name}-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
+    def take(name: str, focus=None, on=None) -> Path:
+        target = on or page
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
+        path = OUTPUT / f"{name}-{target.viewport_size['width']}.png"
+        target.screenshot(path=str(path))
         return path
 
     return take

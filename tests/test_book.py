@@ -105,22 +105,6 @@ def is_outside(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def book_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run(build_command(ROOT, out), cwd=ROOT, capture_output=True,
-                          text=True, timeout=900, check=False)
-    return proc, out / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
-def book_html(book_build):
-    proc, html_dir = book_build
-    assert proc.returncode == 0, ("Boka kunne ikke bygges (har du kjørt `npm ci`?):\n"
-                                  + proc.stdout + proc.stderr)
-    return html_dir
-
-
-@pytest.fixture(scope="session")
 def book_pages(book_html) -> dict[str, Page]:
     return {p.relative_to(book_html).as_posix(): Page(p.read_text(encoding="utf-8"))
             for p in sorted(book_html.rglob("*.html")) if "_static" not in p.parts}

@@ -20,10 +20,11 @@ def _local_only(page) -> list[str]:
 
 def test_exercise_app_plays_and_shows_feedback(page, voila_server, screenshot):
     outside = _local_only(page)
+    page.set_viewport_size({"width": 360, "height": 800})
     page.goto(voila_server + "/voila/render/ovelse.ipynb?case=skolegutt-forteller")
     option = page.get_by_role("button", name=re.compile("^Lytter rolig"))
     option.wait_for(timeout=TIMEOUT)
-    screenshot("voila-ovelse-start", 1280)
+    screenshot("voila-ovelse-start", option)
     option.click()
     feedback = page.locator(".kurs-feedback")
     expect(feedback).to_contain_text("Anbefalt", timeout=TIMEOUT)
@@ -31,8 +32,14 @@ def test_exercise_app_plays_and_shows_feedback(page, voila_server, screenshot):
     page.get_by_role("button", name="Fortsett").click()
     expect(page.get_by_text("Hvilket trinn i Liermodellen")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Steg 2 av 5")).to_be_visible()
-    screenshot("voila-ovelse", 360)
-    screenshot("voila-ovelse", 1280)
+    screenshot("voila-ovelse", page.get_by_text("Steg 2 av 5"))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    desk = page.context.new_page()
+    desk.set_viewport_size({"width": 1280, "height": 800})
+    desk.goto(voila_server + "/voila/render/ovelse.ipynb?case=skolegutt-forteller")
+    desk.get_by_role("button", name=re.compile("^Lytter rolig")).click(timeout=TIMEOUT)
+    expect(desk.locator(".kurs-feedback")).to_contain_text("Anbefalt", timeout=TIMEOUT)
+    screenshot("voila-ovelse", desk.locator(".kurs-feedback"), on=desk)
     assert outside == []
     assert "Traceback" not in page.content()
 

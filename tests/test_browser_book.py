@@ -1,0 +1,66 @@
+"""The built book in real headless Chromium, served as plain static files."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+CASE = "skolegutt-forteller"
+
+
+def outside_requests(page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None) else None)
+    return seen
+
+
+def test_no_page_requests_another_host(page, book_server, book_html):
+    outside = outside_requests(page)
+    pages = sorted(p.relative_to(book_html).as_posix() for p in book_html.rglob("*.html")
+                   if "_static" not in p.parts)
+    assert len(pages) >= 30
+    for name in pages:
+        page.goto(f"{book_server}/{name}", wait_until="networkidle")
+    assert outside == []
+
+
+def test_exercise_page_plays_resumes_and_reaches_the_summary(page, book_server, screenshot):
+    """On a phone (360 px): choose by keyboard. Then on a desktop tab (1280 px): the
+    exercise resumes where it was, and plays to the summary."""
+    outside = outside_requests(page)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{book_server}/ovelser/{CASE}.html")
+    player = page.locator(".case-player")
+    expect(player.locator(".cp-step")).to_have_text("Steg 1 av 5")
+    screenshot("bok-ovelse-start", player.get_by_role("group"))
+    player.get_by_role("button", name=re.compile("^Lytter rolig")).focus()
+    page.keyboard.press("Enter")
+    expect(player.locator(".cp-feedback")).to_contain_text("Anbefalt")
+    screenshot("bok-ovelse-tilbakemelding", player.locator(".cp-feedback"))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+
+    desk = page.context.new_page()
+    desk.set_viewport_size({"width": 1280, "height": 800})
+    desk.goto(f"{book_server}/ovelser/{CASE}.html")
+    player = desk.locator(".case-player")
+    expect(player.locator(".cp-feedback")).to_contain_text("Jonas har tatt et stort skritt")
+    screenshot("bok-ovelse-tilbakemelding", player.locator(".cp-feedback"), on=desk)
+    for option in ("Trinn 3", "Melder til barnevernet straks", "Nivå 3"):
+        player.get_by_role("button", name="Fortsett").click()
+        player.get_by_role("button", name=re.compile("^" + option)).click()
+    player.get_by_role("button", name="Fortsett").click()
+    expect(player.locator(".cp-summary")).to_contain_text("2 av 2 poeng")
+    screenshot("bok-ovelse-oppsummering", player.locator(".cp-summary"), on=desk)
+    link = desk.get_by_role("link", name="Åpne øvelsen som app")
+    expect(link).to_have_attribute("href", f"http://localhost:8866/voila/render/ovelse.ipynb?case={CASE}")
+    assert outside == []
+
+
+def test_widget_notebook_page_works_offline(page, book_server):
+    outside = outside_requests(page)
+    page.goto(f"{book_server}/modules/02-liermodellen/index.html", wait_until="networkidle")
+    expect(page.get_by_label(re.compile("Velg trinn"))).to_be_visible()
+    assert outside == []
