@@ -9,10 +9,20 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from helpers import ROOT, free_port, wait_for  # noqa: E402
+from helpers import ROOT, free_port, make_project, wait_for  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture
+def compiled(tmp_path):
+    """The branching test case tests/data/forgreining.yml, compiled (not course content)."""
+    from widgets.library import compiled_case
+
+    project = make_project(tmp_path)
+    shutil.copy(Path(__file__).parent / "data" / "forgreining.yml", project / "cases")
+    return compiled_case("forgreining", project / "cases")
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,12 @@ anything from another host. The widget JavaScript is local and only on widget pa
 from __future__ import annotations
 
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from widgets.book import build_command
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_PAGE = "modules/02-liermodellen/index.html"

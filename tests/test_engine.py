@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import make_project
 
 from widgets.engine import EngineError, Playthrough
-from widgets.library import compiled_case
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def compiled(tmp_path):
-    project = make_project(tmp_path)
-    shutil.copy(DATA / "forgreining.yml", project / "cases")
-    return compiled_case("forgreining", project / "cases")
 
 
 def play(compiled, choices):
@@ -71,7 +61,9 @@ def test_feedback_explains_and_names_the_best_answer(compiled):
 def test_steps_follow_the_path(compiled):
     p = Playthrough(compiled)
     assert (p.step, p.total_steps) == (1, 4)
-    p.choose("selektiv"); p.proceed(); p.choose("melde"); p.proceed()
+    for choice in ("selektiv", "melde"):
+        p.choose(choice)
+        p.proceed()
     assert (p.step, p.total_steps) == (3, 5)
 
 
@@ -126,31 +118,26 @@ def test_answered_but_not_proceeded_state_keeps_feedback(compiled):
 ])
 def test_tampered_state_is_refused(compiled, tamper):
     p = Playthrough(compiled)
-    p.choose("selektiv"); p.proceed()
+    p.choose("selektiv")
+    p.proceed()
     state = p.state()
     tamper(state)
     with pytest.raises(EngineError):
         Playthrough(compiled, state)
 
 
-def test_engine_import_is_lean():
+@pytest.mark.parametrize("modules,forbidden", [
+    # the engine, validator and compiler: no UI, no plotting, no Sphinx
+    ("widgets.engine, widgets.library, widgets.compiler", ("ipywidgets", "matplotlib", "sphinx", "IPython")),
+    # the Voila apps read compiled JSON: no validator (pydantic, YAML) in their kernels
+    ("widgets.voila_apps, widgets.exercise, widgets.compiled, widgets.engine",
+     ("pydantic", "yaml", "matplotlib", "sphinx")),
+])
+def test_imports_stay_lean(modules, forbidden):
     import subprocess
     import sys
 
-    code = ("import sys, widgets.engine, widgets.library, widgets.compiler;"
-            "bad = [m for m in ('ipywidgets', 'matplotlib', 'sphinx', 'IPython') if m in sys.modules];"
-            "print(','.join(bad))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == ""
-
-
-def test_app_kernels_do_not_load_the_validator():
-    """The Voila apps read compiled JSON: no pydantic, YAML or matplotlib in their kernels."""
-    import subprocess
-    import sys
-
-    code = ("import sys, widgets.voila_apps, widgets.exercise, widgets.compiled, widgets.engine;"
-            "bad = [m for m in ('pydantic', 'yaml', 'matplotlib', 'sphinx') if m in sys.modules];"
-            "print(','.join(bad))")
+    code = (f"import sys, {modules};"
+            f"print(','.join(m for m in {forbidden!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""

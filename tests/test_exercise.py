@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import ipywidgets as w
-import pytest
 from helpers import make_project
 
 from widgets.exercise import CaseExercise
-from widgets.library import compiled_case
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def compiled(tmp_path):
-    project = make_project(tmp_path)
-    shutil.copy(DATA / "forgreining.yml", project / "cases")
-    return compiled_case("forgreining", project / "cases")
 
 
 def texts(ex) -> str:

@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import make_project
 
-from widgets.book import build_command
 from widgets.engine import EngineError, Playthrough
 from widgets.library import compiled_case
 from widgets.sphinx_ext import PAGES_DIR, case_page, player_html, write_case_pages
