@@ -11,7 +11,7 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from .problems import Problem, ProblemsFound
+from .problems import Problem, ProblemsFound, display_path
 from .structure import check_structure
 from .yamlsource import read_yaml
 
@@ -109,7 +109,7 @@ def load_catalog(cases_dir: Path) -> Catalog:
     for name, model, extra_check in ((DEFINITIONS_FILE, Definitions, _check_definitions),
                                      (REFERENCES_FILE, References, _check_references)):
         path = cases_dir / name
-        shown = _shown(path)
+        shown = display_path(path)
         if not path.exists():
             problems.append(Problem(shown, 1, "", "filen mangler",
                                     f"saksmappen må ha {name} (se README)"))
@@ -128,10 +128,3 @@ def load_catalog(cases_dir: Path) -> Catalog:
         raise ProblemsFound(problems)
     return Catalog(cases_dir, loaded[DEFINITIONS_FILE], loaded[REFERENCES_FILE])
 
-
-def _shown(path: Path) -> str:
-    """Path as authors see it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -48,3 +49,11 @@ def field_path(parts) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def display_path(path: Path) -> str:
+    """A path as authors see it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -13,9 +13,9 @@ from collections import deque
 from pathlib import Path
 
 from .case import SLUG, Case
-from .catalog import Catalog, _shown
+from .catalog import Catalog
 from .municipality import KNOWN_PLACEHOLDERS, PLACEHOLDER
-from .problems import Problem, did_you_mean, field_path
+from .problems import Problem, did_you_mean, display_path, field_path
 from .structure import check_structure
 from .yamlsource import YamlSource, read_yaml
 
@@ -35,7 +35,7 @@ def case_files(paths: list[Path]) -> list[Path]:
 
 def load_case(path: Path, catalog: Catalog) -> tuple[Case | None, list[Problem]]:
     """Read and check one case. Returns (case, problems); case is None if there are problems."""
-    shown = _shown(path)
+    shown = display_path(path)
     source, problems = read_yaml(path, shown)
     if source is None:
         return None, problems
