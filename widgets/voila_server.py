@@ -35,7 +35,9 @@ def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
     cfg.MappingKernelManager.cull_interval = 60
     cfg.MappingKernelManager.cull_connected = False
     cfg.Voila.open_browser = False
-    cfg.Voila.log_level = "WARN"
+    cfg.Voila.log_level = "ERROR"  # users see our messages, not Jupyter's
+    # Kernels talk over Unix sockets, not TCP on localhost: nothing to eavesdrop on.
+    cfg.KernelManager.transport = "ipc"
     return cfg
 
 
