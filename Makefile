@@ -44,5 +44,21 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Installer Chromium først: sudo apt-get install chromium"; exit 1; fi; }
 
+# The workshop store is tested against a real PostgreSQL server too: Debian's postgresql
+# (the tests start the cluster), or a server named by KURS_TEST_PG_URL.
+.PHONY: postgresql
+test: postgresql
+postgresql:
+	@[ -n "$$KURS_TEST_PG_URL" ] || command -v pg_ctlcluster >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "Installer PostgreSQL først: sudo apt-get install postgresql (eller sett KURS_TEST_PG_URL)"; exit 1; fi; }
+
+# Benchmarks: scripts that print a table of numbers (not tests) and write them, with the
+# date and the machine, to benchmarks/RESULTS.md.
+.PHONY: bench
+bench: $(ENV_STAMP) $(VENDOR_STAMP) chromium
+	$(PY) benchmarks/run.py
+
 clean:
 	rm -rf _build test-output

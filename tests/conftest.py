@@ -105,3 +105,52 @@ def screenshot(page):
         return path
 
     return take
+
+
+def _as_postgres(*args: str, port: str) -> str:
+    cmd = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else ["sudo", "-u", "postgres"]
+    done = subprocess.run(cmd + ["psql", "-p", port, "-v", "ON_ERROR_STOP=1", "-tA", *args],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode:
+        pytest.fail(f"psql som postgres feilet: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL database for the workshop store: $KURS_TEST_PG_URL if set, else the
+    local Debian cluster (started if it is down, stopped again afterwards) with a
+    database and user `kurs_test`. Fails, never skips: `make test` and .ci/run install
+    PostgreSQL, so a missing server is an error."""
+    import os
+
+    if os.environ.get("KURS_TEST_PG_URL"):
+        yield os.environ["KURS_TEST_PG_URL"]
+        return
+    if not shutil.which("pg_lsclusters"):
+        pytest.fail("PostgreSQL mangler: kjør «apt-get install postgresql» (make test gjør det som root), "
+                    "eller sett KURS_TEST_PG_URL.")
+    if os.geteuid() != 0:
+        pytest.fail("PostgreSQL-testene trenger root for å starte databasen, eller KURS_TEST_PG_URL.")
+    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True).stdout
+    clusters = [line.split() for line in listing.splitlines() if line.strip()]
+    started = []
+    if not clusters:
+        version = sorted(os.listdir("/usr/lib/postgresql"), key=int)[-1]
+        subprocess.run(["pg_createcluster", version, "main", "--start"], check=True, capture_output=True)
+        started.append((version, "main"))
+        clusters = [line.split() for line in subprocess.run(
+            ["pg_lsclusters", "--no-header"], capture_output=True, text=True).stdout.splitlines() if line.strip()]
+    version, name, port, status = clusters[0][:4]
+    if status != "online":
+        done = subprocess.run(["pg_ctlcluster", version, name, "start"], capture_output=True, text=True)
+        if done.returncode:
+            pytest.fail(f"Fikk ikke startet PostgreSQL {version}/{name}: {done.stderr.strip()}")
+        started.append((version, name))
+    _as_postgres("-c", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kurs_test') THEN "
+                 "CREATE ROLE kurs_test LOGIN PASSWORD 'kurs_test'; END IF; END $$;", port=port)
+    if _as_postgres("-c", "SELECT 1 FROM pg_database WHERE datname = 'kurs_test'", port=port) != "1":
+        _as_postgres("-c", "CREATE DATABASE kurs_test OWNER kurs_test", port=port)
+    yield f"postgresql+psycopg://kurs_test:kurs_test@127.0.0.1:{port}/kurs_test"
+    for version, name in started:
+        subprocess.run(["pg_ctlcluster", version, name, "stop"], capture_output=True)

@@ -64,7 +64,43 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--forvarmet", type=int, default=2, metavar="N",
                    help="antall forvarmede kjerner for øvelsesappen (standard: 2; 0 slår av)")
     v.add_argument("--uten-apper", action="store_true", help="bare boka, ingen Voila-apper")
+
+    ws = sub.add_parser("workshop", help="kjør en workshop: kursholder-appen og deltaker-appen",
+                        description="Starter kursholder-appen (lag en økt, se hva rommet velger, vis fasit) og "
+                                    "deltaker-appen. Svarene lagres i databasen i $KURS_DB_URL "
+                                    "(standard: _data/kurs.sqlite3 i prosjektet).")
+    ws.add_argument("--deltakere", type=int, default=30, metavar="N",
+                    help="hvor mange som skal bli med (standard: 30); så mange kjerner holdes klare, "
+                         "70–110 MB minne hver")
+    ws.add_argument("--port", type=int, default=8866, help="port (standard: 8866)")
+    ws.add_argument("--vert", default="0.0.0.0",
+                    help="adresse å lytte på (standard: 0.0.0.0, så telefoner på samme nett når appen; "
+                         "127.0.0.1 for bare denne maskinen)")
+    ws.add_argument("--url", default=None,
+                    help="adressen deltakerne skal bruke, f.eks. https://kurs.kommune.no "
+                         "(standard: denne maskinens adresse på nettet)")
+    wsub = ws.add_subparsers(dest="handling", metavar="HANDLING", title="handlinger")
+    wp = wsub.add_parser("purge", help="slett gamle økter med alle svar",
+                         description="Sletter økter som ble laget før den gitte tiden, med deltakere, svar "
+                                     "og refleksjoner.")
+    wp.add_argument("--older-than", dest="eldre_enn", required=True, type=_duration, metavar="TID",
+                    help="f.eks. 30d (dager) eller 12h (timer)")
+    we = wsub.add_parser("eksport", help="lagre resultatene fra en økt som CSV og PNG")
+    we.add_argument("kode", metavar="KODE", help="øktens kode")
+    we.add_argument("--ut", type=Path, default=Path("."), help="mappe for filene (standard: her)")
     return p
+
+
+def _duration(text: str):
+    """«30d» or «12h» as a timedelta (argparse type)."""
+    import re
+    from datetime import timedelta
+
+    match = re.fullmatch(r"\s*(\d+)\s*([dht])\s*", str(text).lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke en tid — skriv f.eks. 30d (dager) eller 12h (timer)")
+    n, unit = int(match.group(1)), match.group(2)
+    return timedelta(days=n) if unit == "d" else timedelta(hours=n)
 
 
 def _print_problems(problems) -> None:
@@ -219,6 +255,110 @@ def cmd_serve(args) -> int:
 
 COMMANDS = {"check": cmd_check, "compile": cmd_compile, "schema": cmd_schema,
             "new-case": cmd_new_case, "build": cmd_build, "serve": cmd_serve}
+
+
+def _lan_address() -> str:
+    """This machine's address on the local network (no packet is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def cmd_workshop(args) -> int:
+    import os
+
+    import sqlalchemy as sa
+
+    from .workshop_store import DB_ENV, Store, default_url
+
+    url = os.environ.setdefault(DB_ENV, default_url())   # the app kernels inherit it
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    store = Store(url)
+    try:
+        store.ensure_schema()
+    except sa.exc.SQLAlchemyError:
+        print(f"Får ikke kontakt med databasen {shown}. Sjekk {DB_ENV}.")
+        return 1
+    if args.handling == "purge":
+        n = store.purge(args.eldre_enn)
+        print(f"Slettet {n} {'økt' if n == 1 else 'økter'} (med deltakere, svar og refleksjoner) fra {shown}.")
+        return 0
+    if args.handling == "eksport":
+        return _workshop_export(store, args)
+    return _workshop_start(store, shown, args)
+
+
+def _workshop_export(store, args) -> int:
+    from .library import compiled_case
+    from .workshop import Session, charts_png, dashboard, results_csv
+
+    row = store.session_by_code(args.kode)
+    if row is None:
+        print(f"Fant ingen økt med koden «{args.kode}».")
+        return 1
+    session = Session(row, compiled_case(row["case_id"]))
+    args.ut.mkdir(parents=True, exist_ok=True)
+    csv_path = args.ut / f"workshop-{session.code}.csv"
+    png_path = args.ut / f"workshop-{session.code}.png"
+    csv_path.write_text("\ufeff" + results_csv(store, session), encoding="utf-8")
+    png_path.write_bytes(charts_png(dashboard(session, store.room(session.id)), session.case["title"]))
+    print(f"Lagret {csv_path} og {png_path}")
+    return 0
+
+
+def _workshop_start(store, shown: str, args) -> int:
+    import os
+    from datetime import timedelta
+
+    from .library import compile_all
+    from .project import project_root
+    from .voila_server import make_app
+    from .workshop import (
+        PARTICIPANT_NOTEBOOK,
+        PUBLIC_URL_ENV,
+        TRAINER_NOTEBOOK,
+        room_pool,
+    )
+
+    if args.deltakere < 1:
+        print("--deltakere må være minst 1.")
+        return 1
+    compiled = project_root() / "_build" / "saker"
+    result = compile_all(compiled)
+    if result.problems:
+        _print_problems(result.problems)
+        return 1
+    old = store.purge(timedelta(days=30))
+    if old:
+        print(f"Slettet {old} økter eldre enn 30 dager.")
+    if args.url:
+        os.environ[PUBLIC_URL_ENV] = args.url.rstrip("/")
+    elif args.vert in ("0.0.0.0", "::", ""):
+        os.environ.setdefault(PUBLIC_URL_ENV, f"http://{_lan_address()}:{args.port}")
+    elif args.vert not in ("127.0.0.1", "localhost"):
+        os.environ.setdefault(PUBLIC_URL_ENV, f"http://{args.vert}:{args.port}")
+    first, spare = room_pool(args.deltakere)
+    app = make_app(args.port, args.vert, compiled, 1,
+                   pools={PARTICIPANT_NOTEBOOK: first, TRAINER_NOTEBOOK: 1}, spares={PARTICIPANT_NOTEBOOK: spare})
+    public = os.environ.get(PUBLIC_URL_ENV, f"http://localhost:{args.port}")
+    print(f"Kursholder: http://localhost:{args.port}/voila/render/{TRAINER_NOTEBOOK}")
+    print(f"Deltakere:  {public}/voila/render/{PARTICIPANT_NOTEBOOK}")
+    print(f"Data:       {shown}")
+    print(f"Gjør klar {first} kjerner for {args.deltakere} deltakere (opptil {first * 0.11:.1f} GB minne). "
+          "Vent på «Klar» før rommet blir med. Stopp med Ctrl+C.", flush=True)
+    try:
+        app.start()
+    except KeyboardInterrupt:
+        print("\nStoppet.")
+    return 0
+
+
+COMMANDS["workshop"] = cmd_workshop
 
 
 def main(argv: list[str] | None = None) -> int:

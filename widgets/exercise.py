@@ -19,26 +19,38 @@ from .engine import EngineError, Playthrough
 from .problems import ProblemsFound
 from .strings import t
 
+# Sizes in rem, so text follows the reader's text size (WCAG 1.4.4); nothing has a fixed
+# width, so the exercise reflows at 320 px (1.4.10). The verdict is an icon and a word,
+# the coloured border only repeats it (1.4.1). Focus rings: widgets/voila_template.
 _CSS = """<style>
-.kurs-ex { max-width: 46rem; font-size: 1rem; line-height: 1.5; }
-.kurs-ex .widget-html-content { white-space: normal; }
+.kurs-ex { max-width: 46rem; width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); font-size: 1rem; line-height: 1.5;
+  --jp-widgets-font-size: 1rem; --jp-content-font-size1: 1rem; --jp-ui-font-size1: 1rem; }
+.kurs-ex .widget-html-content { white-space: normal; overflow-wrap: anywhere; font-size: 1rem; line-height: 1.5; }
 .kurs-ex .kurs-option button, .kurs-ex button.kurs-option { white-space: normal; height: auto;
-  min-height: 2.75rem; text-align: left; padding: .5rem .75rem; width: 100%; }
-.kurs-ex .kurs-feedback { border-left: 4px solid #555; padding: .25rem .75rem; margin: .5rem 0;
-  background: #f6f6f6; }
+  min-height: 2.75rem; text-align: left; padding: .5rem .75rem; width: calc(100% - 2 * var(--jp-widgets-margin, 2px));
+  overflow-wrap: anywhere; line-height: 1.4; }
+.kurs-ex .jupyter-button { font-size: 1rem; height: auto; min-height: 2.75rem; padding: .5rem 1rem;
+  white-space: normal; max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
+.kurs-ex .widget-hbox { flex-wrap: wrap; gap: .5rem; }
+.kurs-ex .kurs-feedback { border-left: .3rem solid #555; padding: .25rem .75rem; margin: .5rem 0;
+  background: #f6f6f6; color: #1f1f1f; }
 .kurs-ex .kurs-verdict-best { border-color: #1a7f37; }
 .kurs-ex .kurs-verdict-acceptable { border-color: #9a6700; }
 .kurs-ex .kurs-verdict-not_advised { border-color: #cf222e; }
-.kurs-ex textarea { width: 100%; min-height: 6rem; }
+.kurs-ex .widget-textarea { flex-wrap: wrap; width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
+.kurs-ex .widget-textarea > label { width: 100%; max-width: 100%; }
+.kurs-ex textarea { width: 100%; min-height: 6rem; font-size: 1rem; }
 </style>"""
+FOCUS = 'data-kurs-focus tabindex="-1"'  # the Voila template focuses it when it appears
 
 
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
-def feedback_html(fb: dict) -> str:
-    """The feedback panel: verdict as icon + words (never colour alone), why, references."""
+def feedback_html(fb: dict, focus: bool = False) -> str:
+    """The feedback panel: verdict as icon + words (never colour alone), why, references.
+    `focus`: keyboard focus moves to the panel when it appears (after a choice)."""
     refs = "".join(
         f'<li><a href="{html.escape(r["url"])}" target="_blank" rel="noopener">{html.escape(r["label"])}</a>'
         f' – {html.escape(r["title"])}</li>' if r.get("url") else
@@ -46,7 +58,8 @@ def feedback_html(fb: dict) -> str:
         for r in fb["refs"])
     best = "" if fb["is_best"] else (
         f'<p><strong>{t("best_was")}:</strong> {html.escape(" / ".join(fb["best"]))}</p>')
-    return (f'<div class="kurs-feedback kurs-verdict-{fb["verdict"]}" role="status" aria-live="polite">'
+    return (f'<div class="kurs-feedback kurs-verdict-{fb["verdict"]}" role="status" aria-live="polite"'
+            f'{" " + FOCUS if focus else ""}>'
             f'<p><strong><span aria-hidden="true">{fb["icon"]}</span> {html.escape(fb["verdict_name"])}</strong>'
             f' – {t("your_answer").lower()}: {html.escape(fb["label"])}</p>'
             f'{_paragraphs(fb["text"])}{best}'
@@ -89,29 +102,32 @@ class CaseExercise(w.VBox):
     # -- events --------------------------------------------------------------------------
     def _choose(self, option_id: str) -> None:
         self.play.choose(option_id)
-        self.render()
+        self.render(focus="feedback")
 
     def _proceed(self, _=None) -> None:
         self.play.proceed()
-        self.render()
+        self.render(focus="scene")
 
     def _restart(self, _=None) -> None:
         self.play.restart()
-        self.render()
+        self.render(focus="scene")
 
     def _reflect(self, change) -> None:
         self.play.reflect(change["new"])
         self.state = self.play.state()
 
     # -- view ----------------------------------------------------------------------------
-    def render(self) -> None:
+    def render(self, focus: str | None = None) -> None:
+        """Show the current state. `focus` ("scene" or "feedback"): where keyboard focus
+        goes next, as in the static player (none when the exercise first appears)."""
         p, case = self.play, self.play.case
         scene = p.scene
         parts: list[w.Widget] = [w.HTML(_CSS)]
         head = f'<h2>{html.escape(case["title"])}</h2>' if p.step == 1 else ""
+        mark = f" {FOCUS}" if focus == "scene" else ""
         parts.append(w.HTML(
-            f'{head}<p class="kurs-step">{t("step", k=p.step, n=p.total_steps)}</p>'
-            + (f'<h3>{html.escape(scene["title"])}</h3>' if scene["title"] else "")
+            f'{head}<p class="kurs-step"{"" if scene["title"] else mark}>{t("step", k=p.step, n=p.total_steps)}</p>'
+            + (f'<h3 class="kurs-scene-title"{mark}>{html.escape(scene["title"])}</h3>' if scene["title"] else "")
             + _paragraphs(scene["text"])))
         decision = p.decision
         if decision and decision["kind"] != "reflection":
@@ -119,19 +135,18 @@ class CaseExercise(w.VBox):
             if p.needs_choice:
                 for option in decision["options"]:
                     label = option["label"] + (f' – {option["description"]}' if option["description"] else "")
-                    button = w.Button(description=label, tooltip=label,
-                                      layout=w.Layout(width="100%", height="auto"))
+                    button = w.Button(description=label, tooltip=label, layout=w.Layout(height="auto"))
                     button.add_class("kurs-option")
                     button.on_click(lambda _b, oid=option["id"]: self._choose(oid))
                     parts.append(button)
             else:
-                parts.append(w.HTML(feedback_html(p.feedback())))
+                parts.append(w.HTML(feedback_html(p.feedback(), focus=focus == "feedback")))
         if p.finished:
             parts.append(self._summary())
         if decision and decision["kind"] == "reflection":
             parts.append(w.HTML(f'<h3>{t("reflection")}</h3><p>{html.escape(decision["prompt"])}</p>'))
             area = w.Textarea(value=p.reflections.get(p.scene_id, ""), placeholder=t("reflection_placeholder"),
-                              description=t("reflection_label"), layout=w.Layout(width="100%"),
+                              description=t("reflection_label"),
                               style={"description_width": "initial"})
             area.observe(self._reflect, names="value")
             parts.append(area)

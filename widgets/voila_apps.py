@@ -7,7 +7,6 @@ be tested without a browser. Kernels import only the engine and ipywidgets.
 from __future__ import annotations
 
 import html
-import os
 from urllib.parse import parse_qs, quote
 
 import ipywidgets as w
@@ -27,11 +26,9 @@ def query_case_id(query: str | None = None) -> str | None:
     """The case id from the page's query string. Works with and without Voila's
     preheated kernels (then the notebook runs before the request arrives)."""
     if query is None:
-        try:
-            from voila.utils import get_query_string
-            query = get_query_string()
-        except Exception:  # not under Voila (a notebook, a test)
-            query = os.environ.get("QUERY_STRING", "")
+        from .voila_query import query_string  # not voila.utils: 44 MB lighter kernels
+
+        query = query_string()
     values = parse_qs(query or "").get("case")
     return values[0] if values else None
 
@@ -75,7 +72,9 @@ class CaseIndex(w.VBox):
         for dd in self.filters.values():
             dd.observe(lambda _c: self._update(), names="value")
         intro = w.HTML("<h1>Øvelser</h1><p>Alle sakene er oppdiktet. Velg en sak for å øve. "
-                       "Du kan filtrere på tema, tjeneste og alder.</p>")
+                       "Du kan filtrere på tema, tjeneste og alder.</p>"
+                       f'<p><a href="deltaker.ipynb">{html.escape(t("workshop_index_participant"))}</a> · '
+                       f'<a href="kursholder.ipynb">{html.escape(t("workshop_index_trainer"))}</a></p>')
         self.children = [intro, w.HBox(list(self.filters.values()), layout=w.Layout(flex_flow="row wrap")),
                          self.listing]
         self._update()

@@ -16,7 +16,8 @@ APPS_DIR = Path(__file__).parent / "apps"
 TEMPLATE_ROOT = Path(__file__).parent / "voila_template"
 
 
-def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
+def voila_config(compiled: Path, pool_size: int, cull_after: int = 600, pools: dict[str, int] | None = None):
+    """`pools` adds a preheated pool per notebook (the workshop apps: `kurs workshop`)."""
     from traitlets.config import Config
 
     env = {"KURS_KOMPILERT": str(compiled)}
@@ -24,11 +25,14 @@ def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
     cfg.VoilaConfiguration.template = "kurs"
     cfg.VoilaConfiguration.show_tracebacks = False
     cfg.VoilaConfiguration.strip_sources = True
-    cfg.VoilaConfiguration.preheat_kernel = pool_size > 0
+    cfg.VoilaConfiguration.preheat_kernel = pool_size > 0 or any((pools or {}).values())
     cfg.VoilaConfiguration.default_pool_size = 1 if pool_size > 0 else 0
     cfg.VoilaKernelManager.kernel_pools_config = {
         "default": {"pool_size": 1, "kernel_env_variables": env},
         "ovelse.ipynb": {"pool_size": pool_size, "kernel_env_variables": env},
+        # the workshop apps start cold unless `kurs workshop` sizes their pools
+        **{nb: {"pool_size": n, "kernel_env_variables": env}
+           for nb, n in {"kursholder.ipynb": 0, "deltaker.ipynb": 0, **(pools or {})}.items()},
     }
     # A phone that closes the tab leaves its kernel running unless it is culled.
     cfg.MappingKernelManager.cull_idle_timeout = cull_after
@@ -41,7 +45,41 @@ def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
     return cfg
 
 
-def make_app(port: int, host: str, compiled: Path, pool_size: int):
+def keep_room_pools(km, pools: dict[str, int], spares: dict[str, int]) -> None:
+    """A room of N takes N preheated kernels at once. Refilling all of them would double
+    the memory, so after the first fill a pool keeps `spares` kernels ready beyond those
+    in use, and tops up to its first size when kernels in use are culled."""
+    original = km.fill_if_needed
+
+    def fill_if_needed(delay=None, notebook_name=None, **kwargs):
+        if notebook_name in spares:
+            ids = km.notebook_data.get(notebook_name, {}).get("kernel_ids", ())
+            in_use = max(0, len(ids) - len(km._pools.get(notebook_name, ())))
+            km.kernel_pools_config[notebook_name]["pool_size"] = max(
+                spares[notebook_name], pools[notebook_name] - in_use)
+        return original(delay=delay, notebook_name=notebook_name, **kwargs)
+
+    km.fill_if_needed = fill_if_needed
+
+
+def _kernels_cpu() -> float:
+    """CPU seconds used so far by this server's child processes (the kernels)."""
+    try:
+        import psutil
+    except ImportError:
+        return 0.0
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def make_app(port: int, host: str, compiled: Path, pool_size: int,
+             pools: dict[str, int] | None = None, spares: dict[str, int] | None = None):
     from tornado.web import RedirectHandler
     from voila.app import Voila
     from voila.tornado.contentshandler import VoilaContentsHandler
@@ -49,6 +87,31 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int):
 
     class CourseVoila(Voila):
         name = "kurs-voila"
+
+        def init_settings(self):
+            settings = super().init_settings()
+            if spares and hasattr(self.kernel_manager, "_pools"):
+                from tornado.ioloop import PeriodicCallback
+
+                km = self.kernel_manager
+                keep_room_pools(km, pools, spares)
+                ready = set()
+                cpu = [_kernels_cpu()]
+
+                def balance():
+                    # ready: every pool kernel started, and the kernels have gone quiet
+                    # (done importing, waiting for their visitor)
+                    used, cpu[0] = _kernels_cpu() - cpu[0], _kernels_cpu()
+                    for nb in spares:
+                        km.fill_if_needed(delay=0, notebook_name=nb)
+                        tasks = km._pools.get(nb, [])
+                        if (nb not in ready and len(tasks) >= pools[nb] and all(x.done() for x in tasks)
+                                and used < 0.3):
+                            ready.add(nb)
+                            print(f"Klar: {len(tasks)} forvarmede kjerner for {nb}.", flush=True)
+
+                PeriodicCallback(balance, 2000).start()
+            return settings
 
         def init_handlers(self):
             index = self.server_url.rstrip("/") + "/voila/render/index.ipynb"
@@ -63,6 +126,6 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int):
     os.environ["KURS_KOMPILERT"] = str(compiled)
     paths = [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
-    app = CourseVoila(config=voila_config(compiled, pool_size))
+    app = CourseVoila(config=voila_config(compiled, pool_size, pools=pools))
     app.initialize([str(APPS_DIR), f"--port={port}", f"--Voila.ip={host}"])
     return app

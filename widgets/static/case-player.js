@@ -373,10 +373,12 @@
       area, status);
   };
 
-  /** Start every player on the page: `.case-player` elements with embedded JSON data. */
-  function mountAll(doc) {
+  /** Start every player on the page: `.case-player` elements with embedded JSON data.
+   * `parsedOnly`: only those the HTML parser has finished (something follows them). */
+  function mountAll(doc, parsedOnly) {
     var roots = (doc || document).querySelectorAll(".case-player:not(.cp-ready)");
     Array.prototype.forEach.call(roots, function (root) {
+      if (parsedOnly && !root.nextSibling) return;
       try {
         var data = JSON.parse(root.querySelector("script.case-player-data").textContent);
         new Player(root, data.case, data.strings);
@@ -391,7 +393,20 @@
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (typeof window !== "undefined" && typeof document !== "undefined") {
     window.CasePlayer = api;
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { mountAll(); });
-    else mountAll();
+    // The script loads async. While the page is still being parsed, each player starts as
+    // soon as its container is complete, so its options show as early as the text around
+    // them; not at DOMContentLoaded, which waits for the theme's deferred scripts.
+    if (document.readyState === "loading") {
+      var watch = new MutationObserver(function () { mountAll(document, true); });
+      var parsed = function () {
+        if (document.readyState === "loading") return;
+        document.removeEventListener("readystatechange", parsed);
+        watch.disconnect();
+        mountAll();
+      };
+      watch.observe(document.documentElement, { childList: true, subtree: true });
+      document.addEventListener("readystatechange", parsed);
+      mountAll(document, true);
+    } else mountAll();
   }
 })();
