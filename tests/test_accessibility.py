@@ -193,6 +193,29 @@ def test_every_book_page_reflows_on_a_phone_with_200_percent_text(page, book_ser
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_feedback_of_every_case_passes_axe_in_light_and_dark_mode(scheme, page, book_server, axe_path):
+    """The feedback panel at desktop size (at 200 % text all text counts as large, with a
+    lower contrast bar): each case answered with a different option, so that every
+    verdict colour and the reference links are checked, in the theme's light and dark mode."""
+    from widgets.validate import case_files
+
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size(DESKTOP)
+    problems = []
+    for i, path in enumerate(case_files([ROOT / "cases"])):
+        name = f"ovelser/{path.stem}.html"
+        page.goto(f"{book_server}/{name}", wait_until="networkidle")
+        options = page.locator(".case-player button.cp-option")
+        while not options.count():  # a scene without a question first
+            page.locator(".case-player button.cp-continue").click()
+        choice = i % options.count()
+        options.nth(choice).click()
+        page.locator(".case-player .cp-feedback").wait_for()
+        problems += axe_violations(page, axe_path, f"{name} ({scheme}, svar {choice + 1})", ".case-player")
+    assert problems == [], "\n".join(problems)
+
+
 def test_scrolling_tables_can_be_reached_by_keyboard(page, book_server):
     """A table that scrolls sideways on a phone must take focus, so it can be scrolled
     with the arrow keys (axe checks the same: scrollable-region-focusable)."""
@@ -219,6 +242,10 @@ def test_voila_app_passes_axe_and_reflows(app, page, voila_server, axe_path, scr
     problems = axe_violations(page, axe_path, app)
     # No traceback, no English error page.
     assert "Traceback" not in page.content()
+    if page.locator("button.kurs-option").count():  # the feedback too, at normal text size
+        page.locator("button.kurs-option").nth(1).click()
+        page.locator(".kurs-feedback").wait_for(timeout=VOILA_TIMEOUT)
+        problems += axe_violations(page, axe_path, app + " (tilbakemelding)")
 
     phone = page.context.new_page()
     phone.set_viewport_size(PHONE)

@@ -28,7 +28,9 @@ _CSS = """<style>
 .kurs-ex .widget-html-content { white-space: normal; overflow-wrap: anywhere; font-size: 1rem; line-height: 1.5; }
 .kurs-ex .kurs-option button, .kurs-ex button.kurs-option { white-space: normal; height: auto;
   min-height: 2.75rem; text-align: left; padding: .5rem .75rem; width: calc(100% - 2 * var(--jp-widgets-margin, 2px));
-  overflow-wrap: anywhere; line-height: 1.4; }
+  overflow-wrap: anywhere; line-height: 1.4; border: 2px solid #595959; border-radius: .375rem;
+  background: #fff; color: #1f1f1f; }
+.kurs-ex button.kurs-option:hover { background: #f3f4f5; border-color: #1f1f1f; }
 .kurs-ex .jupyter-button { font-size: 1rem; height: auto; min-height: 2.75rem; padding: .5rem 1rem;
   white-space: normal; max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
 .kurs-ex .widget-hbox { flex-wrap: wrap; gap: .5rem; }
