@@ -33,3 +33,10 @@ def test_every_decision_kind_is_used_by_the_examples():
     result = check(cases_dir=CASES)
     kinds = {s.decision.kind for c in result.cases.values() for s in c.scenes if s.decision}
     assert kinds == {"tier", "level", "action", "reflection"}
+
+
+def test_every_catalogue_entry_is_used_by_a_case():
+    result = check(cases_dir=CASES)
+    used = {r for c in result.cases.values() for s in c.scenes if s.decision
+            for o in s.decision.options for r in o.refs}
+    assert sorted(set(result.catalog.references) - used) == []
