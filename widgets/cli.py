@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="bygg boka (HTML) med advarsler som feil")
     b.add_argument("--ut", type=Path, default=None, help="byggemappe (standard: _build)")
+    b.add_argument("--følg", dest="folg", action="store_true",
+                   help="bygg på nytt hver gang du lagrer en side (stopp med Ctrl+C)")
 
     v = sub.add_parser("serve", help="bygg og vis kurset i nettleseren")
     v.add_argument("--port", type=int, default=8000, help="port (standard: 8000)")
@@ -213,7 +215,7 @@ def cmd_build(args) -> int:
     from .book import build
     from .project import project_root
 
-    code, _ = build(project_root(), args.ut)
+    code, _ = build(project_root(), args.ut, follow=args.folg)
     return code
 
 
