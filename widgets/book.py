@@ -19,7 +19,26 @@ _PHASES = {"reading sources": "Leser sidene", "writing output": "Skriver HTML",
 # is installed, and that compiles 38 grammars: 0.7 s per build, for an IRI format check the
 # book never asks for. Marking the module as missing skips it (benchmarks/book_build.py).
 JB_MAIN = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
-           "from jupyter_book.cli.main import main; sys.exit(main())")
+           "from widgets.book import build_once; sys.exit(build_once(sys.argv[1:]))")
+FOLLOW_MAIN = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
+               "from widgets.book import follow_loop; follow_loop(sys.argv[1], sys.argv[2:])")
+
+
+def build_once(jb_args: list[str]) -> int:
+    """`jupyter-book build` in this process; its exit code. Jupyter Book reports a broken
+    _toc.yml or _config.yml as an exception with a framed message: that becomes one
+    ERROR line for the author instead of a traceback."""
+    from jupyter_book.cli.main import main
+
+    try:
+        main(jb_args)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else int(bool(exc.code))
+    except Exception as exc:  # noqa: BLE001 - shown to the author, the build goes on in --følg
+        words = [w for w in _ANSI.sub("", str(exc)).split() if set(w) - set("=-")]
+        print(f"ERROR: {' '.join(words) or type(exc).__name__}", flush=True)
+        return 1
+    return 0
 
 
 def build_command(root: Path, builddir: Path | None = None, follow: bool = False) -> list[str]:
@@ -35,8 +54,6 @@ def build_command(root: Path, builddir: Path | None = None, follow: bool = False
 # A new process costs 1.4 s before Sphinx reads a page (Python, Jupyter Book, Sphinx and the
 # extensions); in a process that stays, a changed module is rebuilt in about 0.5 s.
 
-FOLLOW_MAIN = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
-               "from widgets.book import follow_loop; follow_loop(sys.argv[1], sys.argv[2:])")
 FOLLOW_MARK = "@@kurs-bok "
 # Not sources: builds, environments, generated pages, and the Python code (a running
 # process keeps the code it started with).
@@ -64,16 +81,9 @@ def source_files(root: Path) -> dict[str, int]:
 def follow_loop(root: str, jb_args: list[str], poll: float = 0.1) -> None:
     """Child process of `kurs build --følg`: build, then build again after every change.
     Tells the parent where each build ends and why the next one starts (`FOLLOW_MARK` lines)."""
-    from jupyter_book.cli.main import main
-
     seen = source_files(Path(root))
     while True:
-        try:
-            main(jb_args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else int(bool(exc.code))
-        print(f"{FOLLOW_MARK}ferdig {code}", flush=True)
+        print(f"{FOLLOW_MARK}ferdig {build_once(jb_args)}", flush=True)
         now = seen
         while now == seen:
             time.sleep(poll)
