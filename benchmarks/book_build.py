@@ -109,7 +109,7 @@ def run(runs: int = 3) -> tuple[Result, Path]:
         module.write_text(module.read_text(encoding="utf-8") + f"\nEn ny setning nummer {i + 1}.\n",
                           encoding="utf-8")
         incremental.append(build(project))
-    c, n, inc = median(clean), median(noop), median(incremental)
+    c, inc = median(clean), median(incremental)
     follow_clean, follow_saved = follow(runs)
     f = median(follow_saved)
     result = Result("bygging", "Bygging: endret én modul / ren bygging", f / c, "×", 0.2, [

@@ -64,3 +64,14 @@ def wait_for(url: str, seconds: float = 60) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.25)
+
+
+def outside_requests(page) -> list[str]:
+    """A list that fills with every URL the page requests from a host other than this machine."""
+    from urllib.parse import urlsplit
+
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None) and
+            not r.url.startswith(("data:", "blob:")) else None)
+    return outside

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
+from helpers import outside_requests
 from playwright.sync_api import expect
 
 TIMEOUT = 90_000
 
 
-def _local_only(page) -> list[str]:
-    outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None) and
-            not r.url.startswith(("data:", "blob:")) else None)
-    return outside
-
-
 def test_exercise_app_plays_and_shows_feedback(page, voila_server, screenshot):
-    outside = _local_only(page)
+    outside = outside_requests(page)
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(voila_server + "/voila/render/ovelse.ipynb?case=skolegutt-forteller")
     option = page.get_by_role("button", name=re.compile("^Lytter rolig"))

@@ -12,10 +12,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from helpers import ROOT, free_port, wait_for
+from helpers import ROOT, free_port, outside_requests, wait_for
 from playwright.sync_api import expect
 from test_accessibility import AXE, axe_violations
 
@@ -92,18 +91,10 @@ def workshop_server(tmp_path_factory):
         _stop(proc)
 
 
-def _local_only(page) -> list[str]:
-    outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None) and
-            not r.url.startswith(("data:", "blob:")) else None)
-    return outside
-
-
 def _join(browser, base: str, code: str, nickname: str, width: int = 360):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    outside = _local_only(page)
+    outside = outside_requests(page)
     page.goto(f"{base}/voila/render/deltaker.ipynb?kode={code}")
     expect(page.get_by_text("Du trenger ikke skrive navnet ditt")).to_be_visible(timeout=TIMEOUT)
     page.get_by_placeholder("For eksempel Ugle").fill(nickname)
@@ -116,7 +107,7 @@ def test_trainer_and_two_participants(browser, workshop_server, screenshot):
     base, _ = workshop_server
     trainer_context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     trainer = trainer_context.new_page()
-    outside = _local_only(trainer)
+    outside = outside_requests(trainer)
     trainer.goto(base + "/")
     trainer.get_by_role("link", name="Kjør en workshop (for kursholdere)").click(timeout=TIMEOUT)
     trainer.locator(".widget-dropdown select").select_option(label=CASE_TITLE, timeout=TIMEOUT)

@@ -68,6 +68,15 @@ def feedback_html(fb: dict, focus: bool = False) -> str:
             + (f'<p>{t("references")}:</p><ul>{refs}</ul>' if refs else "") + "</div>")
 
 
+def option_button(option: dict, choose, **layout) -> w.Button:
+    """One option of a decision as a real button; its full text is the accessible name."""
+    label = option["label"] + (f' – {option["description"]}' if option["description"] else "")
+    button = w.Button(description=label, tooltip=label, layout=w.Layout(height="auto", **layout))
+    button.add_class("kurs-option")
+    button.on_click(lambda _b: choose(option["id"]))
+    return button
+
+
 class CaseExercise(w.VBox):
     """One case as an exercise: scene, options, feedback, steps, summary, reflection."""
 
@@ -135,12 +144,7 @@ class CaseExercise(w.VBox):
         if decision and decision["kind"] != "reflection":
             parts.append(w.HTML(f'<p><strong>{html.escape(decision["prompt"])}</strong></p>'))
             if p.needs_choice:
-                for option in decision["options"]:
-                    label = option["label"] + (f' – {option["description"]}' if option["description"] else "")
-                    button = w.Button(description=label, tooltip=label, layout=w.Layout(height="auto"))
-                    button.add_class("kurs-option")
-                    button.on_click(lambda _b, oid=option["id"]: self._choose(oid))
-                    parts.append(button)
+                parts += [option_button(option, self._choose) for option in decision["options"]]
             else:
                 parts.append(w.HTML(feedback_html(p.feedback(), focus=focus == "feedback")))
         if p.finished:

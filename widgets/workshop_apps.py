@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as w
 
 from .engine import EngineError
-from .exercise import _CSS, _paragraphs, feedback_html
+from .exercise import _CSS, _paragraphs, feedback_html, option_button
 from .strings import t
 from .workshop import (
     TRAINER_NOTEBOOK,
@@ -290,12 +290,7 @@ class ParticipantApp(w.VBox):
         if decision and decision["kind"] != "reflection":
             parts.append(w.HTML(f'<p><strong>{_esc(decision["prompt"])}</strong></p>'))
             if p.can_choose:
-                for option in decision["options"]:
-                    label = option["label"] + (f' – {option["description"]}' if option["description"] else "")
-                    b = w.Button(description=label, tooltip=label, layout=w.Layout(width="100%", height="auto"))
-                    b.add_class("kurs-option")
-                    b.on_click(lambda _b, oid=option["id"]: self._choose(oid))
-                    parts.append(b)
+                parts += [option_button(option, self._choose, width="100%") for option in decision["options"]]
             elif play.answered is not None:
                 fb = p.feedback()
                 if fb:
