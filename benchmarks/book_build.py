@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, Result, median, spread, table  # noqa: E402
+from common import ROOT, Result, median, spread, print_result  # noqa: E402
 
 MODULE = Path("modules/05-psykisk-helse/index.md")
 SKIP = {".git", ".venv", "node_modules", "_build", "test-output", ".pytest_cache", ".ruff_cache",
@@ -127,8 +127,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     result, _ = run(args.runs)
-    print(table([result]))
-    print("\n".join("  " + d for d in result.detail))
+    print_result(result)
 
 
 if __name__ == "__main__":

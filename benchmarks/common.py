@@ -60,6 +60,21 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def print_result(result: Result) -> None:
+    """One benchmark run on its own: the table row, then the details."""
+    print(table([result]))
+    print("\n".join("  " + d for d in result.detail))
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """End a server process: politely, then by force."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError):
@@ -162,8 +177,4 @@ def voila(compiled: Path, pool: int):
         wait_for(base + "/", 120)
         yield base, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, Result, table  # noqa: E402
+from common import ROOT, Result, print_result  # noqa: E402
 
 
 def compile_all() -> tuple[list[dict], float]:
@@ -69,8 +69,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     result = run(args.playthroughs, args.seed)
-    print(table([result]))
-    print("\n".join("  " + d for d in result.detail))
+    print_result(result)
 
 
 if __name__ == "__main__":

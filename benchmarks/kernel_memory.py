@@ -25,7 +25,7 @@ from common import (  # noqa: E402
     launch,
     median,
     spread,
-    table,
+    print_result,
     voila,
     wait_quiet,
 )
@@ -113,8 +113,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     result = run(args.runs)
-    print(table([result]))
-    print("\n".join("  " + d for d in result.detail))
+    print_result(result)
 
 
 if __name__ == "__main__":

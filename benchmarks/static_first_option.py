@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CASE, Result, launch, median, spread, static_server, table  # noqa: E402
+from common import CASE, Result, launch, median, spread, static_server, print_result  # noqa: E402
 
 PAGE = f"ovelser/{CASE}.html"
 PLAIN = f"ovelser/{CASE}-uten-spiller.html"
@@ -111,8 +111,7 @@ def main() -> None:
     parser.add_argument("--html", type=Path, help="en ferdig bygget bok (standard: bygg en kopi)")
     args = parser.parse_args()
     result = run(args.runs, args.html)
-    print(table([result]))
-    print("\n".join("  " + d for d in result.detail))
+    print_result(result)
 
 
 if __name__ == "__main__":

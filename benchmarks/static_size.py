@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, Result, table  # noqa: E402
+from common import ROOT, Result, print_result  # noqa: E402
 
 FILES = [ROOT / "widgets" / "static" / "case-player.js", ROOT / "widgets" / "static" / "case-player.css",
          ROOT / "_theme" / "static" / "kurs.css"]
@@ -30,8 +30,7 @@ def run() -> Result:
 
 def main() -> None:
     result = run()
-    print(table([result]))
-    print("\n".join("  " + d for d in result.detail))
+    print_result(result)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import stop  # noqa: E402
 from helpers import free_port, wait_for  # noqa: E402
 
 CASE = "skolegutt-forteller"
@@ -463,11 +465,7 @@ def main() -> None:
         single, room = asyncio.run(asyncio.wait_for(run(args, base, compiled_case), args.tidsgrense))
         kernels, server = kernel_memory(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, 60)
         shutil.rmtree(tmp, ignore_errors=True)
 
     n = args.deltakere
