@@ -4,7 +4,7 @@ numbers and the ratio (target ≤ 0.2×).
     .venv/bin/python benchmarks/book_build.py [--runs 3]
 
 Works on a copy of the book in a temporary folder (the repository is not touched) and
-builds it as `kurs build` does (widgets.book.build_command: `jupyter-book build -W`).
+builds it as `kurs build` does (widgets.book.build.build_command: `jupyter-book build -W`).
 Clean: no _build/ folder. Incremental: one sentence added to one module, then build.
 The ratio is `kurs build --følg` (one process that rebuilds on every save, as authors
 work) from saving one module to the rebuilt book, against a clean `kurs build`.
@@ -44,7 +44,7 @@ def copy_book() -> Path:
 
 
 def build(project: Path) -> float:
-    from widgets.book import build_command
+    from widgets.book.build import build_command
 
     started = time.perf_counter()
     proc = subprocess.run(build_command(project, project), cwd=project, capture_output=True, text=True,
@@ -58,7 +58,7 @@ def build(project: Path) -> float:
 def follow(runs: int) -> tuple[float, list[float]]:
     """`kurs build --følg` on a fresh copy: (clean first build including the process
     start, [seconds from saving one module to the rebuilt book, ...])."""
-    from widgets.book import FOLLOW_MARK, build_command
+    from widgets.book.build import FOLLOW_MARK, build_command
 
     project = copy_book()
     module = project / MODULE

@@ -165,10 +165,10 @@ def compile_cases() -> Path:
 
 @contextlib.contextmanager
 def voila(compiled: Path, pool: int):
-    """Voila as `kurs serve` starts it (widgets.voila_server.make_app), on a free port.
+    """Voila as `kurs serve` starts it (widgets.voila.server.make_app), on a free port.
     Yields (base URL, server pid)."""
     port = free_port()
-    code = ("from pathlib import Path; from widgets.voila_server import make_app;"
+    code = ("from pathlib import Path; from widgets.voila.server import make_app;"
             f"make_app({port}, '127.0.0.1', Path(r'{compiled}'), {pool}).start()")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

@@ -22,19 +22,19 @@ from common import ROOT, Result, print_result  # noqa: E402
 
 
 def compile_all() -> tuple[list[dict], float]:
-    from widgets.compiler import compile_case
-    from widgets.library import check
-    from widgets.municipality import read_settings
+    from widgets.authoring.compiler import compile_case
+    from widgets.authoring.library import check
+    from widgets.settings import municipality
 
     started = time.perf_counter()
     result = check(cases_dir=ROOT / "cases")
-    settings = read_settings(ROOT)
+    settings = municipality(ROOT / "_config.yml")
     cases = [compile_case(case, result.catalog, settings) for _, case in sorted(result.cases.items())]
     return cases, time.perf_counter() - started
 
 
 def play(cases: list[dict], n: int, seed: int) -> tuple[float, int]:
-    from widgets.engine import Playthrough
+    from widgets.play.engine import Playthrough
 
     rng = random.Random(seed)
     steps = 0

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, Result, print_result  # noqa: E402
 
-FILES = [ROOT / "widgets" / "static" / "case-player.js", ROOT / "widgets" / "static" / "case-player.css",
+FILES = [ROOT / "widgets" / "play" / "static" / "case-player.js", ROOT / "widgets" / "static" / "case-player.css",
          ROOT / "_theme" / "static" / "kurs.css"]
 
 

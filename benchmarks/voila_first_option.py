@@ -3,7 +3,7 @@ of preheated kernels against without. Prints the numbers and the ratio (target â
 
     .venv/bin/python benchmarks/voila_first_option.py [--runs 5]
 
-Voila starts as `kurs serve` starts it (widgets.voila_server.make_app). Each visit is a
+Voila starts as `kurs serve` starts it (widgets.voila.server.make_app). Each visit is a
 new browser context (nothing cached: a first visit) and ends as a closed tab does (Voila
 then shuts the kernel down). Before each visit the server is left until it is quiet, so
 a pool still refilling after the last visitor does not count against the next one; that

@@ -54,12 +54,12 @@ SINGLES = 3   # one participant alone, this many times (the baseline for the rat
 def start_voila(compiled: Path, db_url: str, participants: int, log: Path):
     """Voila as `kurs workshop --deltakere N` starts it, plus SINGLES kernels for the
     baseline runs, so that the room finds the pool it would have had."""
-    from widgets.workshop import room_pool
+    from widgets.workshop.session import room_pool
 
     first, spare = room_pool(participants)
     first += SINGLES
     port = free_port()
-    code = ("from pathlib import Path; from widgets.voila_server import make_app;"
+    code = ("from pathlib import Path; from widgets.voila.server import make_app;"
             f"make_app({port}, '{HOST}', Path(r'{compiled}'), 0, pools={{'deltaker.ipynb': {first},"
             f" 'kursholder.ipynb': 1, 'index.ipynb': 0}}, spares={{'deltaker.ipynb': {spare}}}).start()")
     env = {**os.environ, "KURS_DB_URL": db_url}
@@ -98,7 +98,7 @@ class AnswerWatcher:
     def __init__(self, store, session_id: int):
         import sqlalchemy as sa
 
-        from widgets.workshop_store import answers, participants
+        from widgets.workshop.store import answers, participants
 
         self.seen: dict[tuple[str, str], float] = {}
         self.query = (sa.select(participants.c.token, answers.c.scene_id)
@@ -339,8 +339,8 @@ class WsTrainer:
 # -- one scenario -----------------------------------------------------------------------------------
 async def scenario(base: str, store, compiled_case: dict, n: int, rounds: int, window: float, spread: float,
                    kind: str, browser, seed: int) -> dict:
-    from widgets.workshop import advance, create_session, reload
-    from widgets.workshop_store import digest
+    from widgets.workshop.session import advance, create_session, reload
+    from widgets.workshop.store import digest
 
     rng = random.Random(seed)
     session, key = create_session(store, compiled_case, "styrt")
@@ -400,7 +400,7 @@ def pct(values: list[float], q: float) -> float:
 async def run(args, base: str, compiled_case: dict) -> tuple[dict, dict]:
     from tornado.httpclient import AsyncHTTPClient
 
-    from widgets.workshop_store import Store
+    from widgets.workshop.store import Store
 
     AsyncHTTPClient.configure(None, max_clients=max(64, 2 * args.deltakere))
     store = Store(args.db_url)
@@ -449,8 +449,8 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "widgets", "compile", "--ut", str(compiled)], cwd=ROOT, check=True,
                    capture_output=True)
     args.db_url = args.db or f"sqlite:///{tmp / 'kurs.sqlite3'}"
-    from widgets.compiled import load_compiled
-    from widgets.workshop_store import Store
+    from widgets.play.loader import load_compiled
+    from widgets.workshop.store import Store
 
     Store(args.db_url).ensure_schema()
     compiled_case = load_compiled(CASE, compiled)

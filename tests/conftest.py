@@ -18,7 +18,7 @@ OUTPUT = ROOT / "test-output"
 @pytest.fixture
 def compiled(tmp_path):
     """The branching test case tests/data/forgreining.yml, compiled (not course content)."""
-    from widgets.library import compiled_case
+    from widgets.authoring.library import compiled_case
 
     project = make_project(tmp_path)
     shutil.copy(Path(__file__).parent / "data" / "forgreining.yml", project / "cases")
@@ -27,12 +27,12 @@ def compiled(tmp_path):
 
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory):
-    """Voila serving widgets/apps with all cases compiled, on a free port."""
+    """Voila serving widgets/voila/notebooks with all cases compiled, on a free port."""
     out = tmp_path_factory.mktemp("saker")
     subprocess.run([sys.executable, "-m", "widgets", "compile", "--ut", str(out)], cwd=ROOT, check=True,
                    capture_output=True)
     port = free_port()
-    code = ("from pathlib import Path; from widgets.voila_server import make_app;"
+    code = ("from pathlib import Path; from widgets.voila.server import make_app;"
             f"make_app({port}, '127.0.0.1', Path(r'{out}'), 1).start()")
     log = open(tmp_path_factory.mktemp("logg") / "voila.log", "w")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -49,7 +49,7 @@ def voila_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory):
     """The book, built once per test run into a temporary folder: (process, html folder)."""
-    from widgets.book import build_command
+    from widgets.book.build import build_command
 
     out = tmp_path_factory.mktemp("book")
     proc = subprocess.run(build_command(ROOT, out), cwd=ROOT, capture_output=True,

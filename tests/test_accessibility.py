@@ -1,7 +1,7 @@
 """Universal design (WCAG 2.1 AA) in real headless Chromium.
 
 * axe-core (npm, installed by `npm ci`; never from a CDN) with the WCAG 2.0/2.1 A and AA
-  rules on every page of the built book and on every Voila app in widgets/apps/, on a
+  rules on every page of the built book and on every Voila app in widgets/voila/notebooks/, on a
   desktop (1280 px) and on a phone (320 CSS px with 200 % text). Any violation fails,
   naming the rule, the element and the page. No rule is switched off.
 * Reflow (WCAG 1.4.4, 1.4.10): at 320 px with 200 % text no page scrolls sideways and no
@@ -24,7 +24,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 320, "height": 720}
-APPS_DIR = ROOT / "widgets" / "apps"
+APPS_DIR = ROOT / "widgets" / "voila" / "notebooks"
 # Apps that need something in the URL to show more than a message.
 APP_QUERY = {"ovelse.ipynb": "?case=skolegutt-forteller"}
 APPS = sorted(p.name for p in APPS_DIR.glob("*.ipynb"))
@@ -198,7 +198,7 @@ def test_feedback_of_every_case_passes_axe_in_light_and_dark_mode(scheme, page, 
     """The feedback panel at desktop size (at 200 % text all text counts as large, with a
     lower contrast bar): each case answered with a different option, so that every
     verdict colour and the reference links are checked, in the theme's light and dark mode."""
-    from widgets.validate import case_files
+    from widgets.authoring.validate import case_files
 
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size(DESKTOP)
@@ -281,10 +281,10 @@ def _controls(widget):
 def test_every_ipywidgets_control_has_a_name(tmp_path):
     """A control's `description` is its visible label and accessible name (WCAG 4.1.2):
     through a whole exercise, and in the case list."""
-    from widgets.exercise import CaseExercise
-    from widgets.library import compiled_case
-    from widgets.validate import case_files
-    from widgets.voila_apps import CaseIndex
+    from widgets.play.exercise import CaseExercise
+    from widgets.authoring.library import compiled_case
+    from widgets.authoring.validate import case_files
+    from widgets.voila.apps import CaseIndex
 
     cases = [compiled_case(p.stem, ROOT / "cases") for p in case_files([ROOT / "cases"])]
     for compiled in cases:

@@ -78,14 +78,14 @@ def test_follow_rebuilds_after_each_save_and_survives_a_mistake(tmp_path):
         lines = out.until("Venter på endringer")
         assert any("kunne ikke bygges uten feil" in line for line in lines), lines
         # The author sees file, line and the problem, without terminal colour codes.
-        assert any("side.md:3: WARNING: undefined label: 'finnes-ikke'" in line and "\x1b" not in line
+        assert any("side.md:3: Advarsel: undefined label: 'finnes-ikke'" in line and "\x1b" not in line
                    for line in lines), lines
 
         # A broken table of contents: one plain line, no traceback, and it keeps waiting.
         toc = (project / "_toc.yml").read_text(encoding="utf-8")
         (project / "_toc.yml").write_text("format: jb-book\nchapters:\n- file: side\n", encoding="utf-8")
         lines = out.until("Venter på endringer")
-        assert any(line.startswith("  ERROR: The Table of Contents file is malformed") for line in lines), lines
+        assert any(line.startswith("  Feil: The Table of Contents file is malformed") for line in lines), lines
         assert not any("Traceback" in line for line in lines), lines
         (project / "_toc.yml").write_text(toc, encoding="utf-8")
         out.until("Venter på endringer")

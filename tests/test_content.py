@@ -6,9 +6,9 @@ import json
 
 from helpers import CASES
 
-from widgets.catalog import load_catalog
-from widgets.library import check
-from widgets.schema import SCHEMA_FILE, case_schema
+from widgets.authoring.catalog import load_catalog
+from widgets.authoring.library import check
+from widgets.authoring.schema import SCHEMA_FILE, case_schema
 
 
 def test_every_case_in_the_repository_is_valid():

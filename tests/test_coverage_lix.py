@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers import make_project, run_kurs
 
-from widgets.readability import lix, prose_of_markdown
+from widgets.authoring.readability import lix, prose_of_markdown
 
 DATA = Path(__file__).parent / "data"
 
@@ -69,7 +69,7 @@ def test_lix_report_fails_on_a_hard_module(tmp_path):
 
 def test_repository_modules_are_readable():
     from helpers import ROOT
-    from widgets.readability import LIX_LIMIT, module_pages, prose_of
+    from widgets.authoring.readability import LIX_LIMIT, module_pages, prose_of
 
     pages = module_pages(ROOT)
     assert pages

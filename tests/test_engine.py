@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.engine import EngineError, Playthrough
+from widgets.play.engine import EngineError, Playthrough
 
 DATA = Path(__file__).parent / "data"
 
@@ -128,9 +128,9 @@ def test_tampered_state_is_refused(compiled, tamper):
 
 @pytest.mark.parametrize("modules,forbidden", [
     # the engine, validator and compiler: no UI, no plotting, no Sphinx
-    ("widgets.engine, widgets.library, widgets.compiler", ("ipywidgets", "matplotlib", "sphinx", "IPython")),
+    ("widgets.play.engine, widgets.authoring.library, widgets.authoring.compiler", ("ipywidgets", "matplotlib", "sphinx", "IPython")),
     # the Voila apps read compiled JSON: no validator (pydantic, YAML) in their kernels
-    ("widgets.voila_apps, widgets.exercise, widgets.compiled, widgets.engine",
+    ("widgets.voila.apps, widgets.play.exercise, widgets.play.loader, widgets.play.engine",
      ("pydantic", "yaml", "matplotlib", "sphinx")),
 ])
 def test_imports_stay_lean(modules, forbidden):

@@ -7,7 +7,7 @@ from pathlib import Path
 import ipywidgets as w
 from helpers import make_project
 
-from widgets.exercise import CaseExercise
+from widgets import CaseExercise
 
 DATA = Path(__file__).parent / "data"
 

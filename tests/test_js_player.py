@@ -1,6 +1,6 @@
-"""The static JS player (widgets/static/case-player.js) against the Python engine.
+"""The static JS player (widgets/play/static/case-player.js) against the Python engine.
 
-For every case, the shared test vectors (widgets.vectors) are played by the JS engine
+For every case, the shared test vectors (widgets.play.vectors) are played by the JS engine
 under node (tests/js/harness.js): path, steps, scores, feedback, summary and saved state
 must be identical. Saved states round-trip in JS, and JS restores (or refuses) saved
 states exactly as Python does. Then the player's size, the built book pages, and the
@@ -25,15 +25,15 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import make_project
 
-from widgets.engine import EngineError, Playthrough
-from widgets.library import compiled_case
-from widgets.sphinx_ext import PAGES_DIR, case_page, player_html, write_case_pages
-from widgets.validate import case_files
-from widgets.vectors import vectors
+from widgets.play.engine import EngineError, Playthrough
+from widgets.authoring.library import compiled_case
+from widgets.book.exercises import PAGES_DIR, case_page, player_html, write_case_pages
+from widgets.authoring.validate import case_files
+from widgets.play.vectors import vectors
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases"
-STATIC = ROOT / "widgets" / "static"
+STATIC = ROOT / "widgets" / "play" / "static"
 JS, CSS = STATIC / "case-player.js", STATIC / "case-player.css"
 HARNESS = ROOT / "tests" / "js" / "harness.js"
 CASE_IDS = [p.stem for p in case_files([CASES])]
@@ -228,7 +228,7 @@ def test_a_broken_case_fails_the_build_naming_file_and_line(tmp_path):
     (project / "cases" / "skolegutt-forteller.yml").write_text(
         text.replace("verdict: best", "verdict: bra", 1), encoding="utf-8")
     line = text.splitlines().index(next(x for x in text.splitlines() if "verdict: best" in x)) + 1
-    (project / "conf.py").write_text('extensions = ["myst_parser", "widgets.sphinx_ext"]\nlanguage = "nb"\n'
+    (project / "conf.py").write_text('extensions = ["myst_parser", "widgets.book.exercises"]\nlanguage = "nb"\n'
                                      'case_pages_dir = ""\nexclude_patterns = ["_build", "cases"]\n')
     (project / "index.md").write_text("# Test\n\n```{case-exercise} skolegutt-forteller\n```\n\n"
                                       "```{case-exercise} finnes-ikke\n```\n", encoding="utf-8")

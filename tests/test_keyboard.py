@@ -25,8 +25,8 @@ from test_accessibility import (
     wait_for_app,
 )
 
-from widgets.library import compiled_case
-from widgets.validate import case_files
+from widgets.authoring.library import compiled_case
+from widgets.authoring.validate import case_files
 
 CASE_IDS = [p.stem for p in case_files([ROOT / "cases"])]
 MAX_STEPS = 40

@@ -7,7 +7,7 @@ import re
 
 from helpers import CASES, ROOT
 
-from widgets.readability import module_pages
+from widgets.authoring.readability import module_pages
 
 TEMPLATE = ["Læringsmål", "Forkunnskaper", "Oppsummering", "Sjekkliste", "Ressurser"]
 

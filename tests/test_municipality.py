@@ -10,11 +10,12 @@ import pytest
 import yaml
 from helpers import ROOT, make_project
 
-from widgets.book import build_command
-from widgets.library import compiled_case
-from widgets.municipality import read_settings, substitute
-from widgets.validate import load_case
-from widgets.catalog import load_catalog
+from widgets.book.build import build_command
+from widgets.authoring.library import compiled_case
+from widgets.authoring.placeholders import substitute
+from widgets.settings import municipality
+from widgets.authoring.validate import load_case
+from widgets.authoring.catalog import load_catalog
 
 DATA = Path(__file__).parent / "data"
 OTHER = {
@@ -26,7 +27,7 @@ OTHER = {
 
 
 def test_settings_are_read_from_the_config():
-    settings = read_settings(ROOT)
+    settings = municipality(ROOT / "_config.yml")
     assert settings["navn"] == "Eksempel kommune" and settings["tjenester"]
     assert substitute("Du jobber i {{ kommune }}.", settings) == "Du jobber i Eksempel kommune."
     assert substitute("Du jobber i {{kommune}}.", {}) == "Du jobber i kommunen."

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import make_project
 
-from widgets.catalog import load_catalog
-from widgets.validate import load_case
+from widgets.authoring.catalog import load_catalog
+from widgets.authoring.validate import load_case
 
 GOOD = """\
 id: {id}

@@ -10,10 +10,10 @@ import pytest
 from helpers import http_get as _get
 from helpers import make_project
 
-from widgets.compiler import to_json
-from widgets.exercise import CaseExercise
-from widgets.library import compiled_case
-from widgets.voila_apps import CaseIndex, exercise_app, query_case_id
+from widgets.authoring.compiler import to_json
+from widgets.play.exercise import CaseExercise
+from widgets.authoring.library import compiled_case
+from widgets.voila.apps import CaseIndex, exercise_app, query_case_id
 
 DATA = Path(__file__).parent / "data"
 
@@ -49,7 +49,7 @@ def test_exercise_app_friendly_message_for_bad_ids(compiled_dir, query):
 
 
 def test_index_lists_and_filters(compiled_dir):
-    from widgets.compiled import all_compiled
+    from widgets.play.loader import all_compiled
 
     cases = all_compiled(compiled_dir)
     other = dict(cases[0], id="annen", title="Annen sak", topics=["vold"], services=["skole"],

@@ -14,10 +14,12 @@ import ipywidgets as w
 import pytest
 from helpers import make_project, run_kurs
 
-from widgets import workshop as ws
+from widgets.workshop import reports, urls
+from widgets.workshop import session as ws
 from widgets.strings import strings
-from widgets.workshop_apps import Dashboard, ParticipantApp, TrainerApp
-from widgets.workshop_store import Store, sessions
+from widgets.workshop.participant_app import ParticipantApp
+from widgets.workshop.trainer_app import Dashboard, TrainerApp
+from widgets.workshop.store import Store, sessions
 
 DATA = Path(__file__).parent / "data"
 WIDGETS = Path(__file__).resolve().parent.parent / "widgets"
@@ -45,7 +47,7 @@ def any_store(request, tmp_path):
     if request.param == "sqlite":
         s = Store(f"sqlite:///{tmp_path / 'kurs.sqlite3'}")
     else:
-        from widgets.workshop_store import metadata
+        from widgets.workshop.store import metadata
 
         s = Store(request.getfixturevalue("postgres_url"))
         metadata.drop_all(s.engine)
@@ -63,7 +65,7 @@ def test_trainer_paced_room(any_store, case, load):
     assert a.choose("selektiv") and not a.choose("universell")     # a double click changes nothing
     assert b.choose("universell")
     assert a.feedback() is None and a.waiting                        # hidden until revealed
-    data = ws.dashboard(ws.reload(store, session), store.room(session.id))
+    data = reports.dashboard(ws.reload(store, session), store.room(session.id))
     first = data["decisions"][0]
     assert data["joined"] == 2 and first["answered"] == 2 and first["current"]
     assert {o["id"]: o["count"] for o in first["options"]} == {"universell": 1, "selektiv": 1, "indikativ": 0}
@@ -75,7 +77,7 @@ def test_trainer_paced_room(any_store, case, load):
     assert late.recommended() == ["Trinn 2 – selektiv"]
     assert a.update(session) and a.feedback()["verdict"] == "best"
     assert b.update(session) and b.feedback()["verdict"] == "not_advised"
-    data = ws.dashboard(session, store.room(session.id))
+    data = reports.dashboard(session, store.room(session.id))
     assert [o["verdict"] for o in data["decisions"][0]["options"]] == ["not_advised", "best", "acceptable"]
 
     session = ws.advance(store, session)                            # to the branching action
@@ -116,7 +118,7 @@ def test_self_paced_and_rejoin_after_restart(store, case, load, tmp_path):
     found = ws.reveal(again, found, "niva")
     assert back.update(found) and back.play.finished                 # a reveal does not move anyone
     assert [x["revealed"] for x in back.summary()] == [False, False, True]
-    data = ws.dashboard(found, again.room(found.id))
+    data = reports.dashboard(found, again.room(found.id))
     assert [d["scene"] for d in data["decisions"]] == ["start", "handling", "niva"]
     assert [d["answered"] for d in data["decisions"]] == [1, 1, 1]
     again.dispose()
@@ -142,13 +144,13 @@ def test_exports_csv_and_png(store, case):
     session = ws.advance(store, session)
     a.update(session)
     a.reflect('=HYPERLINK("http://x")')
-    rows = list(csv.reader(io.StringIO(ws.results_csv(store, session)), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(reports.results_csv(store, session)), delimiter=";"))
     assert rows[0] == strings()["workshop_csv_header"].split(",")
     assert rows[1][:9] == [session.code, "forgreining", "1", "Trinn (Liermodellen)", "start", "Hvilket trinn?",
                            "selektiv", "Trinn 2 – selektiv", "Anbefalt"]
     assert rows[2][3] == "Til ettertanke" and rows[2][9] == "'=HYPERLINK(\"http://x\")"   # no formula
-    assert "Kari" not in ws.results_csv(store, session)
-    png = ws.charts_png(ws.dashboard(session, store.room(session.id)), "Tittel")
+    assert "Kari" not in reports.results_csv(store, session)
+    png = reports.charts_png(reports.dashboard(session, store.room(session.id)), "Tittel")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
 
 
@@ -163,9 +165,9 @@ def test_join_url(monkeypatch):
     monkeypatch.setenv("SERVER_NAME", "192.168.1.20")
     monkeypatch.setenv("SERVER_PORT", "8866")
     monkeypatch.setenv("VOILA_BASE_URL", "/")
-    assert ws.join_url("KMT47") == "http://192.168.1.20:8866/voila/render/deltaker.ipynb?kode=KMT47"
+    assert urls.join_url("KMT47") == "http://192.168.1.20:8866/voila/render/deltaker.ipynb?kode=KMT47"
     monkeypatch.setenv("KURS_WORKSHOP_URL", "https://kurs.example.no/")
-    assert ws.join_url("KMT47") == "https://kurs.example.no/voila/render/deltaker.ipynb?kode=KMT47"
+    assert urls.join_url("KMT47") == "https://kurs.example.no/voila/render/deltaker.ipynb?kode=KMT47"
 
 
 # -- the apps -----------------------------------------------------------------------------------
@@ -268,7 +270,8 @@ def test_trainer_app_new_session_and_wrong_key(store, case, load):
 
 
 def test_apps_never_show_a_traceback_when_the_store_is_down():
-    from widgets.workshop_apps import participant_app, trainer_app
+    from widgets.workshop.participant_app import participant_app
+    from widgets.workshop.trainer_app import trainer_app
 
     bad = Store("postgresql+psycopg://nobody:x@127.0.0.1:1/none")
     for app in (participant_app("kode=ABCDE", store=bad), trainer_app("kode=ABCDE&nokkel=x", store=bad)):
@@ -281,8 +284,8 @@ def test_every_workshop_string_is_in_the_locale_file():
 
     known = set(strings())
     used = set()
-    for name in ("workshop.py", "workshop_apps.py", "voila_apps.py"):
-        used |= set(re.findall(r'"(workshop_[a-z_]+)"', (WIDGETS / name).read_text(encoding="utf-8")))
+    for path in [*(WIDGETS / "workshop").glob("*.py"), WIDGETS / "voila" / "apps.py"]:
+        used |= set(re.findall(r'"(workshop_[a-z_]+)"', path.read_text(encoding="utf-8")))
     used = {u for u in used if not u.endswith("_")}
     assert used - known == set()
     assert {"workshop_status_closed", "workshop_status_expired"} <= known
@@ -290,7 +293,7 @@ def test_every_workshop_string_is_in_the_locale_file():
 
 @pytest.mark.parametrize("name,call", [("kursholder.ipynb", "trainer_app()"), ("deltaker.ipynb", "participant_app()")])
 def test_app_notebooks_are_one_line(name, call):
-    nb = json.loads((WIDGETS / "apps" / name).read_text(encoding="utf-8"))
+    nb = json.loads((WIDGETS / "voila" / "notebooks" / name).read_text(encoding="utf-8"))
     source = "".join(nb["cells"][0]["source"])
     assert len(nb["cells"]) == 1 and source.startswith("# NBVAL_IGNORE_OUTPUT") and source.endswith(call)
 
@@ -299,7 +302,7 @@ def test_app_kernels_stay_lean():
     import subprocess
     import sys
 
-    code = ("import sys, widgets.workshop_apps, widgets.workshop, widgets.workshop_store;"
+    code = ("import sys, widgets.workshop.participant_app, widgets.workshop.trainer_app, widgets.workshop.session, widgets.workshop.store;"
             "print(','.join(m for m in ('pydantic', 'yaml', 'matplotlib', 'sphinx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
@@ -331,7 +334,7 @@ def test_cli_purge_and_export(tmp_path, case):
 
 
 def test_voila_config_has_a_pool_per_workshop_notebook(tmp_path):
-    from widgets.voila_server import voila_config
+    from widgets.voila.server import voila_config
 
     cfg = voila_config(tmp_path, 1, pools={"deltaker.ipynb": 44, "kursholder.ipynb": 1})
     pools = cfg.VoilaKernelManager.kernel_pools_config
@@ -341,7 +344,7 @@ def test_voila_config_has_a_pool_per_workshop_notebook(tmp_path):
 
 
 def test_room_pool_keeps_only_spares_after_the_room_has_joined():
-    from widgets.voila_server import keep_room_pools
+    from widgets.voila.server import keep_room_pools
 
     class FakeManager:
         def __init__(self):

@@ -26,7 +26,7 @@ def _start_voila(port: int, db_url: str, compiled: Path, log: Path, participants
                  others: int = 1) -> subprocess.Popen:
     """Voila for the apps with `participants` preheated kernels for deltaker.ipynb and
     `others` for each other app; returns once they are all ready."""
-    code = ("from pathlib import Path; from widgets.voila_server import make_app;"
+    code = ("from pathlib import Path; from widgets.voila.server import make_app;"
             f"make_app({port}, '127.0.0.1', Path(r'{compiled}'), 0, pools={{'deltaker.ipynb': {participants},"
             f" 'kursholder.ipynb': {others}, 'index.ipynb': {others}}}, spares={{'deltaker.ipynb': 1}}).start()")
     env = {**os.environ, "KURS_DB_URL": db_url}
@@ -176,9 +176,9 @@ def test_unknown_code_is_a_friendly_message(page, workshop_server):
 
 
 def test_server_restart_loses_no_answer_and_participants_come_back(browser, tmp_path, compiled_cases):
-    from widgets.compiled import load_compiled
-    from widgets.workshop import advance, create_session, reload
-    from widgets.workshop_store import Store
+    from widgets.play.loader import load_compiled
+    from widgets.workshop.session import advance, create_session, reload
+    from widgets.workshop.store import Store
 
     db_url = f"sqlite:///{tmp_path / 'kurs.sqlite3'}"
     store = Store(db_url)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from widgets.workshop_store import (
+from widgets.workshop.store import (
     CODE_ALPHABET,
     CODE_LENGTH,
     NICKNAME_MAX,

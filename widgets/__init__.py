@@ -4,11 +4,11 @@ Importing the package is cheap: the engine needs neither ipywidgets, matplotlib 
 Sphinx. The ipywidgets player is imported only when used (`widgets.CaseExercise`).
 """
 
-__version__ = "0.1.0"
+from .settings import VERSION as __version__  # noqa: F401
 
 
 def __getattr__(name):
     if name == "CaseExercise":
-        from .exercise import CaseExercise
+        from .notebook import CaseExercise
         return CaseExercise
     raise AttributeError(name)

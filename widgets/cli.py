@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import settings as names
+from .argparse_nb import NorwegianParser
 
-_NB = {
-    "usage: ": "bruk: ",
-    "positional arguments": "argumenter",
-    "options": "valg",
-    "show this help message and exit": "vis denne hjelpeteksten og avslutt",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: feil: %(message)s\n",
-    "the following arguments are required: %s": "disse argumentene mangler: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldig valg: %(value)r (velg blant %(choices)s)",
-    "unrecognized arguments: %s": "ukjente argumenter: %s",
-    "expected one argument": "trenger én verdi",
-    "invalid %(type)s value: %(value)r": "ugyldig verdi: %(value)r",
-    "show program's version number and exit": "vis versjonen og avslutt",
-}
-argparse._ = lambda text: _NB.get(text, text)  # argparse looks this up at call time
+log = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = NorwegianParser(
         prog="kurs", description="Verktøy for kurset «Tidlig og sammen»: sjekk og bygg saker og bok.")
-    p.add_argument("--version", action="version", version=f"kurs {__version__}", help="vis versjonen og avslutt")
+    p.add_argument("--version", action="version", version=f"kurs {names.VERSION}", help="vis versjonen og avslutt")
     sub = p.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandoer")
 
     c = sub.add_parser("check", help="sjekk sakene (alle feil på én gang)",
@@ -42,20 +31,34 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lix", action="store_true",
                    help="vis lesbarhet (LIX) for hver modulside; feil hvis en side har LIX over 55")
 
+    c.set_defaults(func=cmd_check)
+
     k = sub.add_parser("compile", help="kompiler sakene til JSON for spillerne")
     k.add_argument("paths", nargs="*", type=Path, metavar="STI", help="saksfiler eller mapper (standard: cases/)")
     k.add_argument("--ut", type=Path, default=None, help="mappe for JSON-filene (standard: _build/saker)")
 
+    k.add_argument("--config", type=Path, default=None, metavar="FIL",
+                   help="bokas innstillinger med kommunens blokk (standard: _config.yml)")
+    k.set_defaults(func=cmd_compile)
+
     s = sub.add_parser("schema", help="skriv JSON-skjemaet for saksformatet")
     s.add_argument("--ut", default=None, help="fil (standard: cases/case.schema.json; «-» for skjermen)")
 
+    s.set_defaults(func=cmd_schema)
+
     n = sub.add_parser("new-case", help="lag en ny sak fra en mal")
     n.add_argument("id", metavar="ID", help="sakens id, f.eks. «tenaring-selvskading»")
+
+    n.set_defaults(func=cmd_new_case)
 
     b = sub.add_parser("build", help="bygg boka (HTML) med advarsler som feil")
     b.add_argument("--ut", type=Path, default=None, help="byggemappe (standard: _build)")
     b.add_argument("--følg", dest="folg", action="store_true",
                    help="bygg på nytt hver gang du lagrer en side (stopp med Ctrl+C)")
+
+    b.add_argument("--config", type=Path, default=None, metavar="FIL",
+                   help="bygg med en annen innstillingsfil enn _config.yml, f.eks. en kopi for en bydel")
+    b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("serve", help="bygg og vis kurset i nettleseren")
     v.add_argument("--port", type=int, default=8000, help="port (standard: 8000)")
@@ -66,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--forvarmet", type=int, default=2, metavar="N",
                    help="antall forvarmede kjerner for øvelsesappen (standard: 2; 0 slår av)")
     v.add_argument("--uten-apper", action="store_true", help="bare boka, ingen Voila-apper")
+
+    v.add_argument("--config", type=Path, default=None, metavar="FIL",
+                   help="bokas innstillinger (standard: _config.yml); appene viser samme kommune som boka")
+    v.set_defaults(func=cmd_serve)
 
     ws = sub.add_parser("workshop", help="kjør en workshop: kursholder-appen og deltaker-appen",
                         description="Starter kursholder-appen (lag en økt, se hva rommet velger, vis fasit) og "
@@ -81,15 +88,18 @@ def _parser() -> argparse.ArgumentParser:
     ws.add_argument("--url", default=None,
                     help="adressen deltakerne skal bruke, f.eks. https://kurs.kommune.no "
                          "(standard: denne maskinens adresse på nettet)")
+    ws.set_defaults(func=cmd_workshop)
     wsub = ws.add_subparsers(dest="handling", metavar="HANDLING", title="handlinger")
     wp = wsub.add_parser("purge", help="slett gamle økter med alle svar",
                          description="Sletter økter som ble laget før den gitte tiden, med deltakere, svar "
                                      "og refleksjoner.")
     wp.add_argument("--older-than", dest="eldre_enn", required=True, type=_duration, metavar="TID",
                     help="f.eks. 30d (dager) eller 12h (timer)")
+    wp.set_defaults(func=cmd_workshop)
     we = wsub.add_parser("eksport", help="lagre resultatene fra en økt som CSV og PNG")
     we.add_argument("kode", metavar="KODE", help="øktens kode")
     we.add_argument("--ut", type=Path, default=Path("."), help="mappe for filene (standard: her)")
+    we.set_defaults(func=cmd_workshop)
     return p
 
 
@@ -111,7 +121,7 @@ def _print_problems(problems) -> None:
 
 
 def cmd_check(args) -> int:
-    from .library import check
+    from .authoring.library import check
 
     result = check(args.paths or None)
     _print_problems(result.problems)
@@ -126,7 +136,7 @@ def cmd_check(args) -> int:
 
 
 def _print_coverage(result) -> bool:
-    from .coverage import coverage, report
+    from .authoring.coverage import coverage, report
 
     cov = coverage(result.cases, result.catalog)
     print()
@@ -142,10 +152,9 @@ def _print_coverage(result) -> bool:
 
 
 def _print_lix() -> bool:
-    from .project import project_root
-    from .readability import LIX_AIM, LIX_LIMIT, lix, module_pages, prose_of
+    from .authoring.readability import LIX_AIM, LIX_LIMIT, lix, module_pages, prose_of
 
-    root = project_root()
+    root = names.project_root()
     print("\nLesbarhet (LIX; mål ≤ %d, grense %d):" % (LIX_AIM, LIX_LIMIT))
     too_hard = 0
     for page in module_pages(root):
@@ -158,26 +167,38 @@ def _print_lix() -> bool:
     return bool(too_hard)
 
 
-def cmd_compile(args) -> int:
-    from .library import compile_all
-    from .project import project_root
+def _config_path(args, root: Path) -> Path:
+    """The book config whose municipality the compiled cases show (`--config`)."""
+    return args.config.resolve() if getattr(args, "config", None) else root / names.CONFIG_FILE
 
-    out = args.ut or project_root() / "_build" / "saker"
-    result = compile_all(out, args.paths or None)
+
+def _compile(root: Path, target: Path, args, paths=None) -> bool:
+    """Compile every case into `target` with the settings the book uses; print the
+    problems and return False if there are any."""
+    from .authoring.library import compile_all
+
+    result = compile_all(target, paths, _config_path(args, root))
     if result.problems:
         _print_problems(result.problems)
         print(f"Ingen saker kompilert: {len(result.problems)} feil.")
+        return False
+    return True
+
+
+def cmd_compile(args) -> int:
+    root = names.project_root()
+    out = args.ut or root / names.COMPILED_DIR
+    if not _compile(root, out, args, args.paths or None):
         return 1
-    print(f"{len(result.cases)} saker kompilert til {out}")
+    print(f"Sakene er kompilert til {out}")
     return 0
 
 
 def cmd_schema(args) -> int:
-    from .catalog import load_catalog
-    from .project import cases_dir
-    from .schema import SCHEMA_FILE, schema_text
+    from .authoring.catalog import load_catalog
+    from .authoring.schema import SCHEMA_FILE, schema_text
 
-    folder = cases_dir()
+    folder = names.cases_dir()
     text = schema_text(load_catalog(folder))
     if args.ut == "-":
         sys.stdout.write(text)
@@ -189,65 +210,38 @@ def cmd_schema(args) -> int:
 
 
 def cmd_new_case(args) -> int:
-    import re
+    from .authoring.library import check
+    from .authoring.templates import new_case_text
+    from .play.format import is_slug
 
-    from .case import SLUG
-    from .library import check
-    from .project import cases_dir
-
-    if not re.match(SLUG, args.id):
-        print(f"«{args.id}» er ikke et gyldig id — bruk små bokstaver a–z, tall og bindestrek, "
-              "f.eks. «tenaring-selvskading»")
+    if not is_slug(args.id) or len(args.id) > MAX_ID:
+        print(f"«{args.id[:60]}{'…' if len(args.id) > 60 else ''}» er ikke et gyldig id — bruk små bokstaver "
+              f"a–z, tall og bindestrek, høyst {MAX_ID} tegn, f.eks. «tenaring-selvskading»")
         return 1
-    target = cases_dir() / f"{args.id}.yml"
+    target = names.cases_dir() / f"{args.id}.yml"
     if target.exists():
         print(f"{target} finnes allerede — velg et annet id, eller rediger filen")
         return 1
-    template = (Path(__file__).parent / "templates" / "ny-sak.yml").read_text(encoding="utf-8")
-    target.write_text(template.replace("__ID__", args.id), encoding="utf-8")
+    target.write_text(new_case_text(args.id), encoding="utf-8")
     result = check([target])
-    _print_problems(result.problems)
-    print(f"Ny sak: {target}. Skriv historien, og sjekk med «kurs check {target}».")
-    return 1 if result.problems else 0
+    print(f"Ny sak: {target}. Skriv historien i stedet for tekstene i malen, og sjekk med "
+          f"«kurs check {target}». Til du har gjort det, viser sjekken {len(result.problems)} feil.")
+    return 0
+
+
+MAX_ID = 80  # an id is a file name and part of URLs
 
 
 def cmd_build(args) -> int:
-    from .book import build
-    from .project import project_root
+    from .book.build import build
 
-    code, _ = build(project_root(), args.ut, follow=args.folg)
+    root = names.project_root()
+    code, _ = build(root, args.ut, follow=args.folg, config=args.config)
     return code
 
 
-def cmd_serve(args) -> int:
-    import threading
-
-    from .book import build, serve
-    from .library import compile_all
-    from .project import project_root
-
-    root = project_root()
-    if not args.uten_bygg:
-        code, _ = build(root)
-        if code:
-            return code
-    html = root / "_build" / "html"
-    if not (html / "index.html").is_file():
-        print("Boka er ikke bygget ennå — kjør «kurs build» først.")
-        return 1
-    if args.uten_apper:
-        serve(html, args.vert, args.port)
-        return 0
-    compiled = root / "_build" / "saker"
-    result = compile_all(compiled)
-    if result.problems:
-        _print_problems(result.problems)
-        return 1
-    from .voila_server import make_app
-
-    threading.Thread(target=serve, args=(html, args.vert, args.port), daemon=True).start()
-    app = make_app(args.voila_port, args.vert, compiled, args.forvarmet)
-    print(f"Øvelsesappene: http://localhost:{args.voila_port}/", flush=True)
+def _serve_apps(app) -> int:
+    """Start a Voila server made by widgets.voila.server and stop it cleanly on Ctrl+C."""
     try:
         app.start()
     except KeyboardInterrupt:
@@ -255,8 +249,32 @@ def cmd_serve(args) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "compile": cmd_compile, "schema": cmd_schema,
-            "new-case": cmd_new_case, "build": cmd_build, "serve": cmd_serve}
+def cmd_serve(args) -> int:
+    import threading
+
+    from .book.build import build, serve
+
+    root = names.project_root()
+    if not args.uten_bygg:
+        code, _ = build(root, config=args.config)
+        if code:
+            return code
+    html = root / names.HTML_DIR
+    if not (html / "index.html").is_file():
+        print("Boka er ikke bygget ennå — kjør «kurs build» først.")
+        return 1
+    if args.uten_apper:
+        serve(html, args.vert, args.port)
+        return 0
+    compiled = root / names.COMPILED_DIR
+    if not _compile(root, compiled, args):
+        return 1
+    from .voila.server import make_app
+
+    threading.Thread(target=serve, args=(html, args.vert, args.port), daemon=True).start()
+    app = make_app(args.voila_port, args.vert, compiled, args.forvarmet)
+    print(f"Øvelsesappene: http://localhost:{args.voila_port}/", flush=True)
+    return _serve_apps(app)
 
 
 def _lan_address() -> str:
@@ -272,19 +290,17 @@ def _lan_address() -> str:
 
 
 def cmd_workshop(args) -> int:
-    import os
-
     import sqlalchemy as sa
 
-    from .workshop_store import DB_ENV, Store, default_url
+    from .workshop.store import Store, default_url
 
-    url = os.environ.setdefault(DB_ENV, default_url())   # the app kernels inherit it
+    url = os.environ.setdefault(names.DB_ENV, default_url())   # the app kernels inherit it
     shown = sa.engine.make_url(url).render_as_string(hide_password=True)
     store = Store(url)
     try:
         store.ensure_schema()
     except sa.exc.SQLAlchemyError:
-        print(f"Får ikke kontakt med databasen {shown}. Sjekk {DB_ENV}.")
+        print(f"Får ikke kontakt med databasen {shown}. Sjekk {names.DB_ENV}.")
         return 1
     if args.handling == "purge":
         n = store.purge(args.eldre_enn)
@@ -296,8 +312,9 @@ def cmd_workshop(args) -> int:
 
 
 def _workshop_export(store, args) -> int:
-    from .library import compiled_case
-    from .workshop import Session, charts_png, dashboard, results_csv
+    from .authoring.library import compiled_case
+    from .workshop.reports import charts_png, dashboard, results_csv
+    from .workshop.session import Session
 
     row = store.session_by_code(args.kode)
     if row is None:
@@ -314,80 +331,80 @@ def _workshop_export(store, args) -> int:
 
 
 def _workshop_start(store, shown: str, args) -> int:
-    import os
     from datetime import timedelta
 
-    from .library import compile_all
-    from .project import project_root
-    from .voila_server import make_app
-    from .workshop import (
-        PARTICIPANT_NOTEBOOK,
-        PUBLIC_URL_ENV,
-        TRAINER_NOTEBOOK,
-        room_pool,
-    )
+    from .voila.server import make_app
+    from .workshop.session import room_pool
 
     if args.deltakere < 1:
         print("--deltakere må være minst 1.")
         return 1
-    compiled = project_root() / "_build" / "saker"
-    result = compile_all(compiled)
-    if result.problems:
-        _print_problems(result.problems)
+    root = names.project_root()
+    compiled = root / names.COMPILED_DIR
+    if not _compile(root, compiled, args):
         return 1
     old = store.purge(timedelta(days=30))
     if old:
         print(f"Slettet {old} økter eldre enn 30 dager.")
     if args.url:
-        os.environ[PUBLIC_URL_ENV] = args.url.rstrip("/")
+        os.environ[names.PUBLIC_URL_ENV] = args.url.rstrip("/")
     elif args.vert in ("0.0.0.0", "::", ""):
-        os.environ.setdefault(PUBLIC_URL_ENV, f"http://{_lan_address()}:{args.port}")
+        os.environ.setdefault(names.PUBLIC_URL_ENV, f"http://{_lan_address()}:{args.port}")
     elif args.vert not in ("127.0.0.1", "localhost"):
-        os.environ.setdefault(PUBLIC_URL_ENV, f"http://{args.vert}:{args.port}")
+        os.environ.setdefault(names.PUBLIC_URL_ENV, f"http://{args.vert}:{args.port}")
     first, spare = room_pool(args.deltakere)
     app = make_app(args.port, args.vert, compiled, 1,
-                   pools={PARTICIPANT_NOTEBOOK: first, TRAINER_NOTEBOOK: 1}, spares={PARTICIPANT_NOTEBOOK: spare})
-    public = os.environ.get(PUBLIC_URL_ENV, f"http://localhost:{args.port}")
-    print(f"Kursholder: http://localhost:{args.port}/voila/render/{TRAINER_NOTEBOOK}")
-    print(f"Deltakere:  {public}/voila/render/{PARTICIPANT_NOTEBOOK}")
+                   pools={names.PARTICIPANT_NOTEBOOK: first, names.TRAINER_NOTEBOOK: 1},
+                   spares={names.PARTICIPANT_NOTEBOOK: spare})
+    public = os.environ.get(names.PUBLIC_URL_ENV, f"http://localhost:{args.port}")
+    print(f"Kursholder: http://localhost:{args.port}/voila/render/{names.TRAINER_NOTEBOOK}")
+    print(f"Deltakere:  {public}/voila/render/{names.PARTICIPANT_NOTEBOOK}")
     print(f"Data:       {shown}")
     print(f"Gjør klar {first} kjerner for {args.deltakere} deltakere (opptil {first * 0.11:.1f} GB minne). "
           "Vent på «Klar» før rommet blir med. Stopp med Ctrl+C.", flush=True)
+    return _serve_apps(app)
+
+
+def _error_log() -> Path:
+    """Where an unexpected error is written: the project's data folder, or a new private
+    file in the temporary folder (never a fixed name there: another user could plant a link)."""
     try:
-        app.start()
-    except KeyboardInterrupt:
-        print("\nStoppet.")
-    return 0
-
-
-COMMANDS["workshop"] = cmd_workshop
+        folder = names.project_root() / names.DATA_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "kurs-feil.log"
+        if not path.is_symlink():
+            return path
+    except (names.NoProject, OSError):
+        pass
+    fd, name = tempfile.mkstemp(prefix="kurs-feil-", suffix=".log")
+    os.close(fd)
+    return Path(name)
 
 
 def main(argv: list[str] | None = None) -> int:
     from .problems import ProblemsFound
-    from .project import NoProject
 
     parser = _parser()
     args = parser.parse_args(argv)
-    if not args.command:
+    if not hasattr(args, "func"):
         parser.print_help()
         return 2
     try:
-        return COMMANDS[args.command](args)
+        return args.func(args)
     except ProblemsFound as exc:
         _print_problems(exc.problems)
         print(f"{len(exc.problems)} feil")
         return 1
-    except NoProject as exc:
+    except names.NoProject as exc:
         print(exc)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception:  # never show a traceback to a user; keep it in a log for developers
-        log = Path(tempfile.gettempdir()) / "kurs-feil.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
-        print(f"Noe gikk galt i kursverktøyet. Detaljer er lagret i {log}. "
+        path = _error_log()
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+        log.debug("unexpected error", exc_info=True)
+        print(f"Noe gikk galt i kursverktøyet. Detaljer er lagret i {path}. "
               "Send gjerne filen til den som vedlikeholder kurset.")
         return 2
 

@@ -31,6 +31,15 @@ class ProblemsFound(Exception):
         self.problems = problems
 
 
+class CaseNotFound(ProblemsFound):
+    """No case with this id (a wrong link, a removed case, a dangling `next` to a case).
+    Hosts show "not found"; any other ProblemsFound means the case is there but broken."""
+
+    def __init__(self, case_id: object, where: str = "", hint: str = "sjekk lenken"):
+        self.case_id = case_id
+        super().__init__([Problem(where or "url", 1, "", f"saken «{case_id}» finnes ikke", hint)])
+
+
 def did_you_mean(word: object, choices) -> str:
     """Norwegian 'did you mean' hint, or a list of the valid choices."""
     choices = [str(c) for c in choices]

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* Runs the JS engine (widgets/static/case-player.js) on choice sequences from the
+/* Runs the JS engine (widgets/play/static/case-player.js) on choice sequences from the
  * Python test vectors, and prints what it did, for tests/test_js_player.py to compare.
  *
  * stdin:  {"cases": [{"compiled": {...}, "sequences": [[option id, ...], ...],
@@ -12,7 +12,7 @@
  */
 "use strict";
 const path = require("path");
-const { Playthrough } = require(path.join(__dirname, "..", "..", "widgets", "static", "case-player.js"));
+const { Playthrough } = require(path.join(__dirname, "..", "..", "widgets", "play", "static", "case-player.js"));
 
 function reflectHere(play) {
   const d = play.decision;
