@@ -8,7 +8,7 @@ KURS   := $(VENV)/bin/kurs
 ENV_STAMP    := $(VENV)/.installed
 VENDOR_STAMP := _vendor/.installed
 
-.PHONY: serve test build check env clean chromium
+.PHONY: serve test test-fast build check env clean chromium
 
 serve: $(ENV_STAMP) $(VENDOR_STAMP)
 	$(KURS) serve
@@ -18,6 +18,10 @@ test: $(ENV_STAMP) $(VENDOR_STAMP) chromium
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Feil: pytest fant ingen tester å kjøre."; exit 1; fi; \
 	exit $$rc
+
+# Unit and content tests only: no browser, server, database server or book build (under a minute).
+test-fast: $(ENV_STAMP)
+	$(PY) -m pytest tests -m "not slow" -q
 
 build: $(ENV_STAMP) $(VENDOR_STAMP)
 	$(KURS) build

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, Result, median, spread, print_result  # noqa: E402
+from common import ROOT, Result, median, print_result, spread  # noqa: E402
 
 MODULE = Path("modules/05-psykisk-helse/index.md")
 SKIP = {".git", ".venv", "node_modules", "_build", "test-output", ".pytest_cache", ".ruff_cache",

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CASE, Result, launch, median, spread, static_server, print_result  # noqa: E402
+from common import CASE, Result, launch, median, print_result, spread, static_server  # noqa: E402
 
 PAGE = f"ovelser/{CASE}.html"
 PLAIN = f"ovelser/{CASE}-uten-spiller.html"

@@ -24,8 +24,8 @@ from common import (  # noqa: E402
     compile_cases,
     launch,
     median,
-    spread,
     print_result,
+    spread,
     voila,
     wait_quiet,
 )

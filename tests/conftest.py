@@ -14,6 +14,17 @@ from helpers import ROOT, free_port, make_project, wait_for  # noqa: E402
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OUTPUT = ROOT / "test-output"
 
+# A test is "slow" (left out by `make test-fast`) when it needs a browser, a server, a
+# database server or a book build: by the fixtures it uses, or by its module's own mark.
+SLOW_FIXTURES = {"page", "browser", "context", "book_build", "book_html", "book_pages", "book_server",
+                 "book", "voila_server", "postgres_url", "other_book"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def compiled(tmp_path):

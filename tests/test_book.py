@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_PAGE = "modules/02-liermodellen/index.html"
 PLAIN_PAGE = "intro.html"

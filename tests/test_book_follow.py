@@ -12,7 +12,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from helpers import make_project
+
+pytestmark = pytest.mark.slow  # builds books
 
 PAGE = "# Side\n\n{}\n"
 

@@ -28,7 +28,7 @@ def test_check_broken_case_prints_every_error_and_exits_1(tmp_path):
     lines = result.stdout.splitlines()
     assert result.returncode == 1
     assert lines[-1] == "2 saker, 4 feil"
-    assert "cases/forgreining.yml:29: scenes[2].id: scenen «melding» kan ikke nås fra starten" in result.stdout
+    assert "cases/forgreining.yml:29: scenes[melding].id: scenen «melding» kan ikke nås fra starten" in result.stdout
     assert any(line.startswith("cases/forgreining.yml:5: fictional: ") for line in lines)
     assert any(line.startswith("cases/forgreining.yml:") and ".next: scenen «meldig» finnes ikke" in line for line in lines)
     assert any(line.startswith("cases/kopi.yml:2: id: ") for line in lines)
@@ -41,7 +41,7 @@ def test_compile_writes_versioned_json(tmp_path):
     result = run_kurs("compile", "--ut", "ut", cwd=project)
     assert result.returncode == 0, result.stdout
     data = json.loads((project / "ut" / "forgreining.json").read_text(encoding="utf-8"))
-    assert data["format_version"] == 1 and data["start"] == "start"
+    assert data["format_version"] == 2 and data["start"] == "start"
 
 
 def test_compile_refuses_broken_cases(tmp_path):
@@ -57,7 +57,9 @@ def test_new_case_writes_a_valid_commented_starter(tmp_path):
     assert result.returncode == 0, result.stdout
     text = (project / "cases" / "ny-sak.yml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=case.schema.json") and "id: ny-sak" in text
-    assert run_kurs("check", cwd=project).stdout.strip() == "1 sak, 0 feil"
+    # The structure is valid: only the texts still to be written are reported.
+    lines = run_kurs("check", cwd=project).stdout.strip().splitlines()
+    assert lines[:-1] and all("teksten er fortsatt malens eksempeltekst" in line for line in lines[:-1]), lines
     again = run_kurs("new-case", "ny-sak", cwd=project)
     assert again.returncode == 1 and "finnes allerede" in again.stdout
     bad = run_kurs("new-case", "Ny Sak", cwd=project)

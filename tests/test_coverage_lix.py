@@ -69,6 +69,7 @@ def test_lix_report_fails_on_a_hard_module(tmp_path):
 
 def test_repository_modules_are_readable():
     from helpers import ROOT
+
     from widgets.authoring.readability import LIX_LIMIT, module_pages, prose_of
 
     pages = module_pages(ROOT)

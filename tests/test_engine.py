@@ -24,7 +24,7 @@ def play(compiled, choices):
 
 
 def test_compiled_format_is_versioned_and_flat(compiled):
-    assert compiled["format"] == "tidlig-og-sammen/sak" and compiled["format_version"] == 1
+    assert compiled["format"] == "tidlig-og-sammen/sak" and compiled["format_version"] == 2
     options = compiled["scenes"]["start"]["decision"]["options"]
     assert [o["label"] for o in options] == ["Trinn 1 – universell", "Trinn 2 – selektiv", "Trinn 3 – indikativ"]
     assert all(o["next"] == "handling" for o in options)  # resolved from the scene's next
@@ -50,7 +50,7 @@ def test_a_choice_branches_the_story_and_lowers_the_score(compiled):
 def test_feedback_explains_and_names_the_best_answer(compiled):
     p = Playthrough(compiled)
     fb = p.choose("universell")
-    assert fb["verdict_name"] == "Ikke anbefalt" and fb["icon"] == "✘" and fb["text"] == "Nei."
+    assert fb["verdict_name"] == "Ikke anbefalt" and fb["icon"] == "✘" and fb["paragraphs"] == ["Nei."]
     assert fb["best"] == ["Trinn 2 – selektiv"] and not fb["is_best"]
     p.proceed()
     fb = p.choose("snakke")
@@ -141,3 +141,69 @@ def test_imports_stay_lean(modules, forbidden):
             f"print(','.join(m for m in {forbidden!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+# -- format 2: every fact decided once, by the compiler ------------------------------------
+
+def test_compiler_marks_the_best_option_and_the_branching_decisions(compiled):
+    start = compiled["scenes"]["start"]["decision"]
+    assert [o["id"] for o in start["options"] if o["best"]] == ["selektiv"]
+    assert not start["branching"]                                   # every tier leads to «handling»
+    assert compiled["scenes"]["handling"]["decision"]["branching"]  # «melde» goes its own way
+    assert [d["id"] for d in compiled["dimensions"]] == ["tier", "level", "action"]
+    levels = compiled["scenes"]["niva"]["decision"]["options"]
+    assert all(isinstance(o["id"], str) for o in levels)
+
+
+def test_paragraphs_are_split_once_also_at_lines_of_spaces(tmp_path):
+    from helpers import make_project
+
+    from widgets.authoring.library import compiled_case
+
+    project = make_project(tmp_path)
+    text = (Path(__file__).parent / "data" / "forgreining.yml").read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("    text:"))
+    text = text.replace(first, '    text: "Første avsnitt.\\n \\nAndre avsnitt.\\n\\t\\nTredje."', 1)
+    (project / "cases" / "forgreining.yml").write_text(text, encoding="utf-8")
+    case = compiled_case("forgreining", project / "cases")
+    assert case["scenes"][case["start"]]["paragraphs"] == ["Første avsnitt.", "Andre avsnitt.", "Tredje."]
+
+
+def test_every_compiled_case_matches_the_published_schema():
+    import jsonschema
+
+    from widgets.authoring.library import compiled_case
+    from widgets.authoring.validate import case_files
+
+    schema = json.loads((Path(__file__).parent.parent / "widgets" / "play" / "compiled.schema.json")
+                        .read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    cases = Path(__file__).parent.parent / "cases"
+    for path in case_files([cases]):
+        errors = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in
+                  validator.iter_errors(compiled_case(path.stem, cases))]
+        assert errors == [], (path.stem, errors[:5])
+
+
+def test_schema_refuses_what_players_do_not_understand(compiled):
+    import copy
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent.parent / "widgets" / "play" / "compiled.schema.json")
+                        .read_text(encoding="utf-8"))
+    broken = copy.deepcopy(compiled)
+    del broken["scenes"]["start"]["decision"]["options"][0]["best"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+@pytest.mark.parametrize("bad", [
+    {"reflections": []}, {"reflections": "x"}, {"choices": "x"}, {"choices": [1]}, {"path": "start"},
+    {"answered": 3}, {"reflections": {"slutt": 42}},
+])
+def test_malformed_saved_states_are_refused_as_engine_errors(compiled, bad):
+    good = play(compiled, ["selektiv", "snakke", "1"]).state()
+    with pytest.raises(EngineError):
+        Playthrough(compiled, {**good, **bad})

@@ -77,7 +77,7 @@ def test_stale_state_starts_over_quietly(compiled):
 
 
 def test_user_text_is_escaped(compiled):
-    compiled["scenes"]["start"]["text"] = "<script>alert(1)</script>"
+    compiled["scenes"]["start"]["paragraphs"] = ["<script>alert(1)</script>"]
     ex = CaseExercise(compiled)
     assert "<script>alert" not in texts(ex) and "&lt;script&gt;" in texts(ex)
 
@@ -89,3 +89,5 @@ def test_unknown_or_broken_case_shows_a_friendly_message(tmp_path):
     (project / "cases" / "odelagt.yml").write_text("id: [", encoding="utf-8")
     broken = CaseExercise.from_id("odelagt", project / "cases")
     assert "kan ikke vises" in broken.value
+    # An author reads notebooks too: the message says what to run.
+    assert "kurs check cases/odelagt.yml" in broken.value

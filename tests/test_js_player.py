@@ -25,11 +25,11 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import make_project
 
-from widgets.play.engine import EngineError, Playthrough
 from widgets.authoring.library import compiled_case
-from widgets.book.exercises import PAGES_DIR, case_page, player_html, write_case_pages
 from widgets.authoring.validate import case_files
-from widgets.play.vectors import vectors
+from widgets.book.exercises import PAGES_DIR, case_page, player_html, write_case_pages
+from widgets.play.engine import EngineError, Playthrough
+from widgets.play.vectors import saved_states, vectors
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases"
@@ -81,40 +81,6 @@ def state_after(compiled: dict, choices: list[str], answered_only: bool = False)
     return play.state()
 
 
-def saved_states(compiled: dict, first: dict) -> list[dict]:
-    """Good, stale and tampered saved states for one case (first: its first vector)."""
-    full = play_python(compiled, first["choices"])["state"]
-    mid = state_after(compiled, first["choices"][:1], answered_only=True)
-    states = [full, mid, state_after(compiled, first["choices"][:2])]
-
-    def changed(base, **kw):
-        s = copy.deepcopy(base)
-        s.update(kw)
-        return s
-
-    states += [
-        changed(full, case="en-annen-sak"),
-        changed(full, path=full["path"][1:]),
-        changed(full, path=[]),
-        changed(full, path=full["path"][:1] + ["finnes-ikke"] + full["path"][2:]),
-        changed(full, path=full["path"] + [full["path"][-1]]),
-        changed(full, choices=full["choices"] + full["choices"][:1]),
-        changed(full, choices=full["choices"][1:]),
-        changed(full, choices=[]),
-        changed(full, choices=[{**full["choices"][0], "option": "finnes-ikke"}] + full["choices"][1:]),
-        changed(full, choices=[{"option": full["choices"][0]["option"]}] + full["choices"][1:]),
-        changed(full, choices=None),
-        changed(full, reflections={"finnes-ikke": "x", full["path"][0]: "y", **full["reflections"]}),
-        changed(full, reflections={sid: 42 for sid in full["reflections"]}),
-        changed(mid, answered=None),
-        changed(mid, choices=[]),
-        {k: v for k, v in full.items() if k != "path"},
-        {k: v for k, v in full.items() if k not in ("choices", "reflections", "answered")},
-        {"case": compiled["id"], "path": [compiled["start"]]},
-    ]
-    return states
-
-
 def restore_python(compiled: dict, state: dict) -> dict:
     try:
         return {"ok": True, "state": Playthrough(compiled, state).state()}
@@ -139,7 +105,7 @@ def cases() -> dict:
     for case_id in CASE_IDS:
         compiled = compiled_case(case_id, CASES)
         vecs = vectors(compiled)
-        out[case_id] = {"compiled": compiled, "vectors": vecs, "states": saved_states(compiled, vecs[0])}
+        out[case_id] = {"compiled": compiled, "vectors": vecs, "states": saved_states(compiled, vecs[0]["choices"])}
     return out
 
 
@@ -220,8 +186,16 @@ def test_embedded_json_cannot_close_the_script(cases):
     assert "case-player-app" not in html  # no voila_url: no link to the app
 
 
+def test_link_to_the_app_only_with_a_voila_address(cases):
+    compiled = cases[CASE_IDS[0]]["compiled"]
+    html = player_html(compiled, "nb", "https://kurs.eksempel.no/", 2)
+    assert (f'<a href="https://kurs.eksempel.no/voila/render/ovelse.ipynb?case={compiled["id"]}">'
+            "Åpne øvelsen som app</a>") in html
+
+
 # -- the Sphinx extension ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_broken_case_fails_the_build_naming_file_and_line(tmp_path):
     project = make_project(tmp_path)
     text = (CASES / "skolegutt-forteller.yml").read_text(encoding="utf-8")
@@ -320,8 +294,8 @@ def test_every_case_has_a_page_with_the_player(book, cases):
         assert sum(s.split("?")[0].endswith("_static/case-player.js") for s in page.scripts) == 1
         assert any(u.split("?")[0].endswith("_static/case-player.css") for u in page.fetched)
         assert [u for u in page.fetched if is_outside(u)] == [], case_id
-        assert page.links["Åpne øvelsen som app"] == (
-            f"http://localhost:8866/voila/render/ovelse.ipynb?case={case_id}")
+        # No Voila address in the settings: no link to an app that a static host does not have.
+        assert "Åpne øvelsen som app" not in page.links, case_id
     assert (ROOT / PAGES_DIR / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 

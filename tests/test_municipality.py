@@ -10,12 +10,12 @@ import pytest
 import yaml
 from helpers import ROOT, make_project
 
-from widgets.book.build import build_command
+from widgets.authoring.catalog import load_catalog
 from widgets.authoring.library import compiled_case
 from widgets.authoring.placeholders import substitute
-from widgets.settings import municipality
 from widgets.authoring.validate import load_case
-from widgets.authoring.catalog import load_catalog
+from widgets.book.build import build_command
+from widgets.settings import municipality
 
 DATA = Path(__file__).parent / "data"
 OTHER = {
@@ -41,7 +41,7 @@ def test_case_texts_get_the_municipality_name(tmp_path):
     (project / "_config.yml").write_text(yaml.safe_dump({"sphinx": {"config": {"kommune": OTHER}}}),
                                          encoding="utf-8")
     compiled = compiled_case("forgreining", project / "cases")
-    assert compiled["scenes"]["start"]["text"] == "Du jobber på helsestasjonen i Fjordvik kommune."
+    assert compiled["scenes"]["start"]["paragraphs"] == ["Du jobber på helsestasjonen i Fjordvik kommune."]
 
 
 def test_unknown_placeholder_is_an_author_error(tmp_path):
@@ -51,7 +51,7 @@ def test_unknown_placeholder_is_an_author_error(tmp_path):
     path = project / "cases" / "forgreining.yml"
     path.write_text(text, encoding="utf-8")
     _, problems = load_case(path, load_catalog(project / "cases"))
-    assert [(p.line, p.field) for p in problems] == [(11, "scenes[0].text")]
+    assert [(p.line, p.field) for p in problems] == [(11, "scenes[start].text")]
     assert "«{{ telefon }}»" in problems[0].message
 
 

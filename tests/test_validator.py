@@ -36,11 +36,13 @@ scenes:
           label: Venter
           verdict: acceptable
           feedback: Kan forsvares.
+          refs: [bti-handlingsveileder]
           next: slutt
         - id: melde
           label: Melder
           verdict: not_advised
           feedback: For tidlig.
+          refs: [bvl-13-2]
           next: slutt
   - id: slutt
     ending: true
@@ -60,7 +62,7 @@ def check(tmp_path):
         path = project / "cases" / f"{name}.yml"
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         case, problems = load_case(path, catalog)
-        assert (case is None) == bool(problems)
+        assert (case is None) == any(not p.warning for p in problems)
         return problems
 
     return run
@@ -89,10 +91,10 @@ def test_good_case_has_no_problems(check):
 def test_unknown_key_suggests_the_right_one(check):
     text = GOOD.format(id="sak-a").replace("    text: Noe skjer.", "    txet: Noe skjer.")
     problems = check(text)
-    p = only(problems, "scenes[0].txet")
+    p = only(problems, "scenes[start].txet")
     assert p.line == line_of(text, "txet") and "ukjent felt" in p.message and "«text»" in p.hint
     assert p.file.endswith("cases/sak-a.yml")
-    assert str(p) == f"{p.file}:{p.line}: scenes[0].txet: ukjent felt «txet» — mente du «text»?"
+    assert str(p) == f"{p.file}:{p.line}: scenes[start].txet: ukjent felt «txet» — mente du «text»?"
 
 
 def test_wrong_type_is_named(check):
@@ -103,37 +105,37 @@ def test_wrong_type_is_named(check):
 
 def test_missing_feedback(check):
     text = GOOD.format(id="sak-a").replace("          feedback: Kan forsvares.\n", "")
-    p = only(check(text), "scenes[0].decision.options[1].feedback")
+    p = only(check(text), "scenes[start].decision.options[vente].feedback")
     assert p.message == "mangler" and p.line == line_of(text, "- id: vente")
 
 
 def test_missing_verdict(check):
     text = GOOD.format(id="sak-a").replace("          verdict: not_advised\n", "")
-    p = only(check(text), "scenes[0].decision.options[2].verdict")
+    p = only(check(text), "scenes[start].decision.options[melde].verdict")
     assert p.message == "mangler" and p.line == line_of(text, "- id: melde")
 
 
 def test_unknown_verdict(check):
     text = GOOD.format(id="sak-a").replace("verdict: acceptable", "verdict: acceptabel")
-    p = only(check(text), "scenes[0].decision.options[1].verdict")
+    p = only(check(text), "scenes[start].decision.options[vente].verdict")
     assert p.line == line_of(text, "acceptabel") and "«acceptable»" in p.hint
 
 
 def test_decision_without_a_best_option(check):
     text = GOOD.format(id="sak-a").replace("verdict: best", "verdict: acceptable")
-    p = only(check(text), "scenes[0].decision.options")
+    p = only(check(text), "scenes[start].decision.options")
     assert "best" in p.message
 
 
 def test_duplicate_scene_id(check):
     text = GOOD.format(id="sak-a").replace("  - id: slutt", "  - id: start")
-    p = only(check(text), "scenes[1].id")
+    p = only(check(text), "scenes[start].id")
     assert "brukt før" in p.message and p.line == line_of(text, "- id: start", 2)
 
 
 def test_duplicate_option_id(check):
     text = GOOD.format(id="sak-a").replace("- id: vente", "- id: snakke")
-    p = only(check(text), "scenes[0].decision.options[1].id")
+    p = only(check(text), "scenes[start].decision.options[snakke].id")
     assert "to ganger" in p.message and p.line == line_of(text, "- id: snakke", 2)
 
 
@@ -145,13 +147,13 @@ def test_duplicate_yaml_key(check):
 
 def test_dangling_next(check):
     text = GOOD.format(id="sak-a").replace("next: slutt", "next: slut", 1)
-    p = only(check(text), "scenes[0].decision.options[0].next")
+    p = only(check(text), "scenes[start].decision.options[snakke].next")
     assert p.line == line_of(text, "next: slut") and "finnes ikke" in p.message and "«slutt»" in p.hint
 
 
 def test_unreachable_scene(check):
     text = GOOD.format(id="sak-a") + "  - id: glemt\n    text: Ingen kommer hit.\n    next: slutt\n"
-    p = only(check(text), "scenes[2].id")
+    p = only(check(text), "scenes[glemt].id")
     assert "kan ikke nås" in p.message and p.line == line_of(text, "- id: glemt")
 
 
@@ -164,13 +166,13 @@ def test_no_reachable_ending(check):
 def test_loop_without_way_out(check):
     text = GOOD.format(id="sak-a").replace("next: slutt", "next: ring", 1) + (
         "  - id: ring\n    text: Rundt og rundt.\n    next: ring\n")
-    p = only(check(text), "scenes[2].id")
+    p = only(check(text), "scenes[ring].id")
     assert "aldri til en avslutning" in p.message
 
 
 def test_unknown_reference_key(check):
     text = GOOD.format(id="sak-a").replace("refs: [bti-handlingsveileder]", "refs: [bvl-13-3]")
-    p = only(check(text), "scenes[0].decision.options[0].refs[0]")
+    p = only(check(text), "scenes[start].decision.options[snakke].refs[0]")
     assert p.line == line_of(text, "bvl-13-3") and "«bvl-13-2»" in p.hint
 
 
@@ -194,17 +196,17 @@ def test_unknown_topic_service_and_age(check):
 
 def test_unknown_decision_kind(check):
     text = GOOD.format(id="sak-a").replace("kind: action", "kind: acton")
-    p = only(check(text), "scenes[0].decision.kind")
+    p = only(check(text), "scenes[start].decision.kind")
     assert "«action»" in p.hint
 
 
 def test_tier_and_level_options_must_be_defined(check):
     text = GOOD.format(id="sak-a").replace("kind: action", "kind: tier").replace(
         "- id: snakke", "- id: universal")
-    p = only(check(text), "scenes[0].decision.options[0].id")
+    p = only(check(text), "scenes[start].decision.options[universal].id")
     assert "trinn" in p.message and "«universell»" in p.hint
     text = GOOD.format(id="sak-a").replace("kind: action", "kind: level").replace("- id: snakke", "- id: 4")
-    p = only(check(text), "scenes[0].decision.options[0].id")
+    p = only(check(text), "scenes[start].decision.options[4].id")
     assert "nivå" in p.message
 
 
@@ -218,7 +220,7 @@ def test_too_few_options(check):
     text = GOOD.format(id="sak-a")
     cut = text.index("        - id: melde")
     text = text[:cut] + text[text.index("  - id: slutt"):]
-    p = only(check(text), "scenes[0].decision.options")
+    p = only(check(text), "scenes[start].decision.options")
     assert "2 svaralternativer" in p.message
 
 
@@ -228,8 +230,57 @@ def test_all_problems_in_one_run(check):
             .replace("refs: [bti-handlingsveileder]", "refs: [ukjent]")
             .replace("next: slutt", "next: slut", 1))
     fields = {p.field for p in check(text)}
-    assert {"id", "fictional", "scenes[0].txet", "scenes[0].decision.options[0].refs[0]",
-            "scenes[0].decision.options[0].next"} <= fields
+    assert {"id", "fictional", "scenes[start].txet", "scenes[start].decision.options[snakke].refs[0]",
+            "scenes[start].decision.options[snakke].next"} <= fields
+
+
+# -- what a new author got wrong (issue 11, part 4) ------------------------------------------------
+
+def test_untouched_starter_file_fails_until_every_text_is_replaced(tmp_path):
+    from helpers import run_kurs
+
+    project = make_project(tmp_path)
+    assert run_kurs("new-case", "ny-sak", cwd=project).returncode == 0
+    result = run_kurs("check", cwd=project)
+    assert result.returncode == 1
+    for field in ("title", "summary", "scenes[start].decision.options[snakke-med-foreldrene].feedback",
+                  "scenes[trinn].decision.options[selektiv].feedback"):
+        assert f": {field}: teksten er fortsatt malens eksempeltekst" in result.stdout, result.stdout
+
+
+def test_option_without_refs_is_a_warning_counted_in_the_summary(tmp_path):
+    from helpers import run_kurs
+
+    project = make_project(tmp_path)
+    (project / "cases" / "sak-a.yml").write_text(
+        GOOD.format(id="sak-a").replace("          refs: [bvl-13-2]\n", ""), encoding="utf-8")
+    result = run_kurs("check", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert "advarsel: scenes[start].decision.options[melde].refs: alternativet har ingen referanser" in result.stdout
+    assert result.stdout.strip().endswith("1 sak, 0 feil, 1 advarsel")
+
+
+def test_next_on_every_option_and_on_the_scene_is_an_error(check):
+    text = GOOD.format(id="sak-a").replace("    text: Noe skjer.\n", "    text: Noe skjer.\n    next: slutt\n")
+    p = only(check(text), "scenes[start].next")
+    assert "aldri brukt" in p.message
+
+
+def test_scene_next_as_default_for_some_options_is_fine(check):
+    text = GOOD.format(id="sak-a").replace("          next: slutt\n", "", 1).replace(
+        "    text: Noe skjer.\n", "    text: Noe skjer.\n    next: slutt\n")
+    assert [p for p in check(text) if not p.warning] == []
+
+
+def test_reflection_scene_titled_like_the_players_heading_is_an_error(check):
+    text = GOOD.format(id="sak-a").replace("  - id: slutt\n", "  - id: slutt\n    title: Til ettertanke\n")
+    p = only(check(text), "scenes[slutt].title")
+    assert "Til ettertanke" in p.message
+
+
+def test_field_paths_name_scenes_and_options_by_id(check):
+    text = GOOD.format(id="sak-a").replace("verdict: acceptable", "verdict: akseptabel")
+    assert only(check(text), "scenes[start].decision.options[vente].verdict")
 
 
 def test_catalogue_problems_are_reported_with_line(tmp_path):

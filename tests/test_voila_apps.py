@@ -11,8 +11,8 @@ from helpers import http_get as _get
 from helpers import make_project
 
 from widgets.authoring.compiler import to_json
-from widgets.play.exercise import CaseExercise
 from widgets.authoring.library import compiled_case
+from widgets.play.exercise import CaseExercise
 from widgets.voila.apps import CaseIndex, exercise_app, query_case_id
 
 DATA = Path(__file__).parent / "data"

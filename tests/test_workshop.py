@@ -14,12 +14,12 @@ import ipywidgets as w
 import pytest
 from helpers import make_project, run_kurs
 
+from widgets.strings import strings
 from widgets.workshop import reports, urls
 from widgets.workshop import session as ws
-from widgets.strings import strings
 from widgets.workshop.participant_app import ParticipantApp
-from widgets.workshop.trainer_app import Dashboard, TrainerApp
 from widgets.workshop.store import Store, sessions
+from widgets.workshop.trainer_app import Dashboard, TrainerApp
 
 DATA = Path(__file__).parent / "data"
 WIDGETS = Path(__file__).resolve().parent.parent / "widgets"
@@ -370,8 +370,10 @@ def test_a_click_while_the_database_is_away_says_so_in_plain_words(store, case, 
     app = ParticipantApp(store, f"kode={session.code}", load=load, live=False)
     app._joined()
 
+    import sqlalchemy as sa
+
     def down(*_a, **_k):
-        raise OSError("database gone")
+        raise sa.exc.OperationalError("INSERT …", {}, OSError("database gone"))
 
     monkeypatch.setattr(store, "answer", down)
     next(b for b in _buttons(app).values() if "kurs-option" in b._dom_classes).click()
@@ -379,3 +381,18 @@ def test_a_click_while_the_database_is_away_says_so_in_plain_words(store, case, 
     monkeypatch.setattr(store, "room", down)
     dash = TrainerApp(store, f"kode={session.code}&nokkel={key}", load=load, live=False).dashboard
     assert dash.refresh() is True and "Mistet kontakten" in dash.notice.value
+
+
+def test_a_bug_is_logged_and_not_reported_as_a_database_problem(store, case, load, monkeypatch, caplog):
+    session, _ = ws.create_session(store, case, "styrt")
+    app = ParticipantApp(store, f"kode={session.code}", load=load, live=False)
+    app._joined()
+
+    def bug(*_a, **_k):
+        raise KeyError("a bug, not the database")
+
+    monkeypatch.setattr(store, "answer", bug)
+    with caplog.at_level("ERROR"):
+        next(b for b in _buttons(app).values() if "kurs-option" in b._dom_classes).click()
+    assert "Noe gikk galt i appen" in app.notice.value and "Mistet kontakten" not in app.notice.value
+    assert any("KeyError" in (r.exc_text or "") or r.exc_info for r in caplog.records)

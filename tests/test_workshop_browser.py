@@ -18,6 +18,8 @@ from helpers import ROOT, free_port, outside_requests, wait_for
 from playwright.sync_api import expect
 from test_accessibility import AXE, axe_violations
 
+pytestmark = pytest.mark.slow  # servers and a browser
+
 TIMEOUT = 90_000
 CASE_TITLE = "Jonas forteller om det som skjer hjemme"
 

@@ -124,9 +124,11 @@ def cmd_check(args) -> int:
     from .authoring.library import check
 
     result = check(args.paths or None)
-    _print_problems(result.problems)
+    _print_problems(sorted(result.problems + result.warnings, key=lambda p: (p.file, p.line, p.field)))
     n = len(result.files)
-    print(f"{n} {'sak' if n == 1 else 'saker'}, {len(result.problems)} feil")
+    warned = f", {len(result.warnings)} {'advarsel' if len(result.warnings) == 1 else 'advarsler'}" \
+        if result.warnings else ""
+    print(f"{n} {'sak' if n == 1 else 'saker'}, {len(result.problems)} feil{warned}")
     failed = bool(result.problems)
     if args.coverage and result.catalog is not None:
         failed |= _print_coverage(result)
@@ -255,6 +257,8 @@ def cmd_serve(args) -> int:
     from .book.build import build, serve
 
     root = names.project_root()
+    if not args.uten_apper:  # the exercise pages link to the apps started below
+        os.environ.setdefault(names.VOILA_URL_ENV, f"http://localhost:{args.voila_port}")
     if not args.uten_bygg:
         code, _ = build(root, config=args.config)
         if code:

@@ -16,11 +16,16 @@ class Problem:
     field: str
     message: str
     hint: str = ""
+    warning: bool = False   # an advarsel: shown and counted, but the case can still be used
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
+        where = f"{self.file}:{self.line}" + (": advarsel" if self.warning else "")
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         return f"{text} — {self.hint}" if self.hint else text
+
+
+def errors(problems) -> list[Problem]:
+    return [p for p in problems if not p.warning]
 
 
 class ProblemsFound(Exception):
@@ -49,14 +54,21 @@ def did_you_mean(word: object, choices) -> str:
     return "gyldige verdier er: " + ", ".join(choices)
 
 
-def field_path(parts) -> str:
-    """('scenes', 2, 'decision') -> 'scenes[2].decision'."""
+def field_path(parts, data=None) -> str:
+    """('scenes', 2, 'decision') -> 'scenes[2].decision'. With the file's `data`, list items
+    that have an id are named by it: 'scenes[bilen].decision.options[vente-kollega]'."""
     out = ""
+    here = data
     for part in parts:
         if isinstance(part, int):
-            out += f"[{part}]"
+            item = here[part] if isinstance(here, list) and 0 <= part < len(here) else None
+            name = item.get("id") if isinstance(item, dict) else None
+            shown = name if isinstance(name, (str, int)) and not isinstance(name, bool) and str(name).strip() else part
+            out += f"[{shown}]"
+            here = item
         else:
             out += f".{part}" if out else str(part)
+            here = here.get(part) if isinstance(here, dict) else None
     return out
 
 

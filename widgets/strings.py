@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(lang: str = "nb") -> dict[str, str]:
     return json.loads((LOCALE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
 

@@ -82,6 +82,11 @@ def _check_definitions(defs: Definitions, path: str, src) -> list[Problem]:
                 problems.append(Problem(path, src.line((group, i, "id")), f"{group}[{i}].id",
                                         f"id «{d.id}» finnes fra før", "gi hvert element et eget id"))
             seen.add(d.id)
+    points = [v.poeng for v in defs.vurderinger if v.poeng is not None]
+    if points and defs.vurderinger[0].poeng != max(points):
+        problems.append(Problem(path, src.line(("vurderinger", 0)), "vurderinger[0]",
+                                "den første vurderingen er den anbefalte, men har ikke flest poeng",
+                                "sett den anbefalte vurderingen først, med flest poeng"))
     for i, v in enumerate(defs.vurderinger):
         if v.poeng is None or not v.ikon:
             problems.append(Problem(path, src.line(("vurderinger", i)), f"vurderinger[{i}]",

@@ -1,23 +1,32 @@
 """Compile a checked case into a flat, versioned JSON structure that both players follow.
 
-Everything a player needs is resolved here: the scene after every option, the label
-of every tier and level, verdict names, icons and points, the references used, and
-the shortest number of scenes left to an ending (for "steg k av n"). Players never
-look at the YAML or the catalogue.
+Everything a player needs is decided here, once: the scene after every option, the label
+of every tier and level, which option is best, verdict names, icons and points, every text
+split into paragraphs, the ordered dimensions, which decisions branch, the references
+used, and the shortest number of scenes left to an ending (for "steg k av n"). Players
+never look at the YAML or the catalogue, and compute none of these (format 2, documented
+in om/kompilert-format.md and widgets/play/compiled.schema.json).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 
+from ..play.format import FORMAT, FORMAT_VERSION
 from .case import Case
 from .catalog import Catalog
-from ..play.format import FORMAT, FORMAT_VERSION
 from .placeholders import substitute
 
 DIMENSION_OF_KIND = {"tier": "tier", "level": "level", "action": "action", "reflection": None}
 _GROUP_OF_KIND = {"tier": "trinn", "level": "nivaer"}
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """A text as its paragraphs: split at blank lines (also lines of only spaces or tabs)."""
+    return [p.strip() for p in _BLANK_LINE.split(text or "") if p.strip()]
 
 
 def compile_case(case: Case, catalog: Catalog, settings: dict | None = None) -> dict:
@@ -28,6 +37,7 @@ def compile_case(case: Case, catalog: Catalog, settings: dict | None = None) -> 
     def text(value: str | None) -> str | None:
         return None if value is None else substitute(value.strip(), settings or {})
 
+    best_verdict = defs.vurderinger[0].id   # the first verdict in _modell.yml is the recommended one
     used_refs: list[str] = []
     scenes = {}
     for scene in case.scenes:
@@ -43,15 +53,16 @@ def compile_case(case: Case, catalog: Catalog, settings: dict | None = None) -> 
                     "label": text(o.label) or (definition.kort if definition else str(o.id)),
                     "description": definition.beskrivelse if definition and not o.label else None,
                     "verdict": o.verdict,
+                    "best": o.verdict == best_verdict,
                     "points": verdict.poeng,
-                    "feedback": text(o.feedback),
+                    "feedback": paragraphs(text(o.feedback)),
                     "refs": list(o.refs),
                     "next": o.next or scene.next,
                 })
                 used_refs += [r for r in o.refs if r not in used_refs]
-            decision = {"kind": d.kind, "dimension": DIMENSION_OF_KIND[d.kind],
-                        "prompt": text(d.prompt), "options": options}
-        scenes[scene.id] = {"id": scene.id, "title": text(scene.title), "text": text(scene.text),
+            decision = {"kind": d.kind, "dimension": DIMENSION_OF_KIND[d.kind], "prompt": text(d.prompt),
+                        "branching": len({o["next"] for o in options}) > 1, "options": options}
+        scenes[scene.id] = {"id": scene.id, "title": text(scene.title), "paragraphs": paragraphs(text(scene.text)),
                             "ending": scene.ending, "next": scene.next, "decision": decision}
     _add_remaining(scenes)
 
@@ -68,16 +79,16 @@ def compile_case(case: Case, catalog: Catalog, settings: dict | None = None) -> 
         "services": list(case.services),
         "age_groups": list(case.age_groups),
         "start": case.start or case.scenes[0].id,
+        "dimensions": [{"id": str(d.id), "name": d.navn} for d in defs.dimensjoner],
         "scenes": scenes,
         "labels": {
             "topics": names("temaer", case.topics),
             "services": names("tjenester", case.services),
             "age_groups": names("aldersgrupper", case.age_groups),
-            "dimensions": names("dimensjoner"),
             "verdicts": {str(v.id): {"name": v.navn, "icon": v.ikon, "points": v.poeng}
                          for v in defs.vurderinger},
         },
-        "max_points": max(v.poeng for v in defs.vurderinger),
+        "max_points": defs.vurderinger[0].poeng,
         "references": {key: _reference(catalog, key) for key in used_refs},
     }
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import settings as names
+from ..problems import CaseNotFound, Problem, ProblemsFound, errors
 from .case import Case
 from .catalog import Catalog, load_catalog
 from .compiler import compile_case
-from .. import settings as names
-from ..problems import CaseNotFound, Problem, ProblemsFound
 from .validate import case_files, load_case
 
 
@@ -18,7 +18,8 @@ class CheckResult:
     catalog: Catalog | None
     cases: dict[str, Case] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)   # errors: the case cannot be used
+    warnings: list[Problem] = field(default_factory=list)   # shown and counted, not blocking
 
 
 def check(paths: list[Path] | None = None, cases_dir: Path | None = None) -> CheckResult:
@@ -32,7 +33,8 @@ def check(paths: list[Path] | None = None, cases_dir: Path | None = None) -> Che
     result = CheckResult(catalog, files=files)
     for path in files:
         case, problems = load_case(path, catalog)
-        result.problems += problems
+        result.problems += errors(problems)
+        result.warnings += [p for p in problems if p.warning]
         if case is not None:
             result.cases[case.id] = case
     return result

@@ -84,5 +84,5 @@ def check_structure(source: YamlSource, model: type[M]) -> tuple[M | None, list[
             error = {**error, "loc": loc}
             message, hint = _describe(error, model)
             key = (loc, "type" if error["type"].endswith("_type") else message)
-            problems.setdefault(key, Problem(source.path, source.line(loc), field_path(loc), message, hint))
+            problems.setdefault(key, Problem(source.path, source.line(loc), field_path(loc, source.data), message, hint))
         return None, sorted(problems.values(), key=lambda p: (p.line, p.field))

@@ -12,11 +12,13 @@ import re
 from collections import deque
 from pathlib import Path
 
+from ..problems import Problem, did_you_mean, display_path, errors, field_path
+from ..strings import t
 from .case import SLUG, Case
 from .catalog import Catalog
 from .placeholders import KNOWN_PLACEHOLDERS, PLACEHOLDER
-from ..problems import Problem, did_you_mean, display_path, field_path
 from .structure import check_structure
+from .templates import TEXT_FIELDS, placeholder_texts
 from .yamlsource import YamlSource, read_yaml
 
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
@@ -34,7 +36,8 @@ def case_files(paths: list[Path]) -> list[Path]:
 
 
 def load_case(path: Path, catalog: Catalog) -> tuple[Case | None, list[Problem]]:
-    """Read and check one case. Returns (case, problems); case is None if there are problems."""
+    """Read and check one case. Returns (case, problems); case is None if there are errors
+    (warnings, `Problem.warning`, leave the case usable)."""
     shown = display_path(path)
     source, problems = read_yaml(path, shown)
     if source is None:
@@ -46,7 +49,7 @@ def load_case(path: Path, catalog: Catalog) -> tuple[Case | None, list[Problem]]
         problems += [p for p in _MeaningChecker(source, catalog, path.stem).run()
                      if (p.line, p.field) not in seen]
     problems.sort(key=lambda p: (p.line, p.field))
-    return (case if not problems else None), problems
+    return (case if not errors(problems) else None), problems
 
 
 def _list(value) -> list:
@@ -78,8 +81,9 @@ class _MeaningChecker:
         self.scene_ids = {s["id"] for s in self.scenes if isinstance(s.get("id"), str)}
         self.duplicate_scene = False
 
-    def add(self, parts: tuple, message: str, hint: str) -> None:
-        self.problems.append(Problem(self.src.path, self.src.line(parts), field_path(parts), message, hint))
+    def add(self, parts: tuple, message: str, hint: str, warning: bool = False) -> None:
+        self.problems.append(Problem(self.src.path, self.src.line(parts), field_path(parts, self.data), message,
+                                     hint, warning))
 
     def run(self) -> list[Problem]:
         self.check_header()
@@ -91,7 +95,7 @@ class _MeaningChecker:
             sid = scene.get("id")
             if isinstance(sid, str) and sid in seen:
                 self.duplicate_scene = True
-                self.add(("scenes", i, "id"), f"scene-id «{sid}» er brukt før (scenes[{seen[sid]}])",
+                self.add(("scenes", i, "id"), f"scene-id «{sid}» er brukt før (scene nr. {seen[sid] + 1})",
                          "gi hver scene et eget id")
             if isinstance(sid, str):
                 seen.setdefault(sid, i)
@@ -107,9 +111,13 @@ class _MeaningChecker:
         return self.problems
 
     def check_placeholders(self, value, parts: tuple) -> None:
-        """Only {{ kommune }} can be filled in (from the municipality's settings)."""
+        """Only {{ kommune }} can be filled in (from the municipality's settings), and no
+        text may still be the starter file's placeholder (`kurs new-case`)."""
         if isinstance(value, dict):
             for key, item in value.items():
+                if key in TEXT_FIELDS and isinstance(item, str) and " ".join(item.split()) in placeholder_texts():
+                    self.add(parts + (key,), "teksten er fortsatt malens eksempeltekst",
+                             "skriv din egen tekst for saken")
                 self.check_placeholders(item, parts + (key,))
         elif isinstance(value, list):
             for i, item in enumerate(value):
@@ -148,6 +156,11 @@ class _MeaningChecker:
 
     def check_scene(self, i: int, scene: dict) -> None:
         here = ("scenes", i)
+        kind_here = _dict(scene.get("decision")).get("kind")
+        title = _text(scene.get("title"))
+        if kind_here == "reflection" and title is not None and title.strip().casefold() == t("reflection").casefold():
+            self.add(here + ("title",), f"spilleren skriver selv «{t('reflection')}» over refleksjonsspørsmålet",
+                     "gi scenen en annen tittel, for eksempel «Avslutning», eller fjern title")
         text = _text(scene.get("text"))
         if text is not None and not text.strip():
             self.add(here + ("text",), "er tom", "skriv hva som skjer i scenen")
@@ -179,6 +192,9 @@ class _MeaningChecker:
                 self.add(d_here + ("options",), "et refleksjonsspørsmål har ingen svaralternativer",
                          "fjern options, eller bruk kind: action")
             return
+        if nxt is not None and options and all(isinstance(o, dict) and o.get("next") for o in options):
+            self.add(here + ("next",), "alle alternativene har sin egen next, så scenens next blir aldri brukt",
+                     "fjern next på scenen, eller fjern next på alternativene som skal gå dit")
         if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
             self.add(d_here + ("options",), f"har {len(options)} svaralternativer",
                      f"gi {MIN_OPTIONS}–{MAX_OPTIONS} troverdige alternativer")
@@ -205,6 +221,10 @@ class _MeaningChecker:
             if feedback is not None and not feedback.strip():
                 self.add(o_here + ("feedback",), "tilbakemeldingen er tom",
                          "forklar hvorfor valget er godt eller mindre godt")
+            if not _list(option.get("refs")):
+                self.add(o_here + ("refs",), "alternativet har ingen referanser",
+                         "kurset lover tilbakemelding med loven og modellen bak: legg til refs med nøkler "
+                         "fra cases/_referanser.yml", warning=True)
             for k, ref in enumerate(_list(option.get("refs"))):
                 if isinstance(ref, str) and ref not in self.catalog.references:
                     self.add(o_here + ("refs", k), f"referansen «{ref}» finnes ikke i katalogen",
@@ -253,8 +273,8 @@ class _MeaningChecker:
             return
         reverse: dict[str, set] = {sid: set() for sid in scenes}
         for sid, targets in edges.items():
-            for t in targets:
-                reverse[t].add(sid)
+            for target in targets:
+                reverse[target].add(sid)
         can_finish = _reach(endings, reverse)
         for sid in sorted(reached - can_finish, key=index.get):
             self.add(("scenes", index[sid], "id"), f"fra scenen «{sid}» kommer man aldri til en avslutning",

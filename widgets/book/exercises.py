@@ -13,14 +13,15 @@ When the book is set up, one page per case is written to `ovelser/<id>.md` (with
 `ovelser/index.md`), for the part "Øvelser" in `_toc.yml`. These pages are generated:
 they are kept out of git and rewritten only when their content changes.
 
-Config: `kommune.voila_url` (the municipality's block, see widgets.municipality; empty or
-missing: no link to the app) and `case_pages_dir` (default "ovelser"; empty: write no pages).
+Config: `kommune.voila_url` (the municipality's block, see widgets.book.municipality; empty
+or missing: no link to the app, unless `kurs serve` names its own apps in $KURS_VOILA_URL) and `case_pages_dir` (default "ovelser"; empty: write no pages).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote
@@ -33,6 +34,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..play.format import is_slug
 from ..problems import CaseNotFound, Problem, ProblemsFound
+from ..settings import VOILA_URL_ENV
 from ..strings import LOCALE_DIR, strings
 
 logger = logging.getLogger(__name__)
@@ -102,7 +104,7 @@ class CaseExerciseDirective(SphinxDirective):
         if "details" in self.options:
             out += details_nodes(compiled, self.lang)
         level = int(self.options.get("heading-level", 2))
-        voila_url = str(self.config.kommune.get("voila_url") or "")
+        voila_url = str(self.config.kommune.get("voila_url") or os.environ.get(VOILA_URL_ENV) or "")
         raw = nodes.raw("", player_html(compiled, self.lang, voila_url, level), format="html")
         raw["case_exercise"] = case_id
         return out + [raw]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from ..authoring.placeholders import municipality_name
 
-
 # -- Sphinx ------------------------------------------------------------------------------
 
 def _services(settings: dict):

@@ -94,16 +94,15 @@ class Playthrough:
             return None
         option = self.option(self.answered)
         verdict = self.case["labels"]["verdicts"][option["verdict"]]
-        best = [o["label"] for o in self.decision["options"] if o["points"] == self.case["max_points"]]
         return {
             "option": option["id"],
             "label": option["label"],
             "verdict": option["verdict"],
             "verdict_name": verdict["name"],
             "icon": verdict["icon"],
-            "is_best": option["points"] == self.case["max_points"],
-            "best": best,
-            "text": option["feedback"],
+            "is_best": option["best"],
+            "best": best_labels(self.decision),
+            "paragraphs": list(option["feedback"]),
             "refs": [{"key": k, **self.case["references"][k]} for k in option["refs"]],
         }
 
@@ -123,8 +122,8 @@ class Playthrough:
 
     # -- results -----------------------------------------------------------------------
     def scores(self) -> dict:
-        """Points per dimension over the decisions met so far."""
-        out = {dim: {"points": 0, "max": 0} for dim in ("tier", "level", "action")}
+        """Points per dimension over the decisions met so far (in the case's order)."""
+        out = {d["id"]: {"points": 0, "max": 0} for d in self.case["dimensions"]}
         for choice in self.choices:
             decision = self.case["scenes"][choice["scene"]]["decision"]
             option = next(o for o in decision["options"] if o["id"] == choice["option"])
@@ -133,7 +132,7 @@ class Playthrough:
         return out
 
     def summary(self) -> dict:
-        dims = self.case["labels"]["dimensions"]
+        dims = {d["id"]: d["name"] for d in self.case["dimensions"]}
         scores = self.scores()
         answers = []
         for choice in self.choices:
@@ -161,37 +160,50 @@ class Playthrough:
         return json.dumps(self.state(), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, compiled: dict, text: str) -> "Playthrough":
+    def from_json(cls, compiled: dict, text: str) -> Playthrough:
         return cls(compiled, json.loads(text))
 
     def _restore(self, state: dict) -> None:
         """Replay a saved state through the rules, so a stale or tampered state cannot
-        put the player somewhere impossible. Raises EngineError if it does not fit."""
-        if state.get("case") != self.case["id"]:
+        put the player somewhere impossible. Raises EngineError if it does not fit,
+        whatever its shape (the JS player refuses exactly the same states)."""
+        if not isinstance(state, dict) or state.get("case") != self.case["id"]:
             raise EngineError("saved state belongs to another case")
-        try:
-            pending = list(state.get("choices", []))
-            reflections = state.get("reflections", {})
-            path = state["path"]
-            if not path or path[0] != self.case["start"]:
-                raise EngineError("saved path does not start at the start")
+        pending = state.get("choices", [])
+        reflections = state.get("reflections", {})
+        path = state.get("path")
+        answered = state.get("answered")
+        if not isinstance(path, list) or not path or path[0] != self.case["start"]:
+            raise EngineError("saved path does not start at the start")
+        if not isinstance(pending, list) or not all(
+                isinstance(c, dict) and isinstance(c.get("scene"), str) and isinstance(c.get("option"), str)
+                for c in pending):
+            raise EngineError("saved choices are malformed")
+        if not isinstance(reflections, dict) or not all(isinstance(v, str) for v in reflections.values()):
+            raise EngineError("saved reflections are malformed")
+        if answered is not None and not isinstance(answered, str):
+            raise EngineError("saved answer is malformed")
+        pending = list(pending)
 
-            def replay_choice():
-                if not pending or pending[0]["scene"] != self.scene_id:
-                    raise EngineError(f"no saved choice for scene {self.scene_id!r}")
-                self.choose(pending.pop(0)["option"])
+        def replay_choice():
+            if not pending or pending[0]["scene"] != self.scene_id:
+                raise EngineError(f"no saved choice for scene {self.scene_id!r}")
+            self.choose(pending.pop(0)["option"])
 
-            for i, sid in enumerate(path[1:], start=1):
-                if self.needs_choice:
-                    replay_choice()
-                if self.proceed() != sid:
-                    raise EngineError(f"saved path leaves the case at step {i}")
-            if state.get("answered") is not None:
+        for i, sid in enumerate(path[1:], start=1):
+            if self.needs_choice:
                 replay_choice()
-            if pending:
-                raise EngineError("saved choices do not fit the path")
-            for sid, text in reflections.items():
-                if sid in self.path and (self.case["scenes"][sid]["decision"] or {}).get("kind") == "reflection":
-                    self.reflections[sid] = str(text)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise EngineError(f"saved state is malformed: {exc}") from exc
+            if self.proceed() != sid:
+                raise EngineError(f"saved path leaves the case at step {i}")
+        if answered is not None:
+            replay_choice()
+        if pending:
+            raise EngineError("saved choices do not fit the path")
+        for sid, text in reflections.items():
+            if sid in self.path and (self.case["scenes"][sid]["decision"] or {}).get("kind") == "reflection":
+                self.reflections[sid] = text
+
+
+def best_labels(decision: dict | None) -> list[str]:
+    """The labels of the recommended option(s) of a decision (the compiler marks them)."""
+    return [o["label"] for o in (decision or {}).get("options", []) if o["best"]]

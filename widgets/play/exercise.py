@@ -14,43 +14,23 @@ In a notebook, `widgets.CaseExercise.from_id("skolegutt-forteller")` finds the c
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import ipywidgets as w
 import traitlets
 
-from .engine import EngineError, Playthrough
 from ..problems import CaseNotFound, ProblemsFound
 from ..strings import t
+from .engine import EngineError, Playthrough
 
-# Sizes in rem, so text follows the reader's text size (WCAG 1.4.4); nothing has a fixed
-# width, so the exercise reflows at 320 px (1.4.10). The verdict is an icon and a word,
-# the coloured border only repeats it (1.4.1). Focus rings: widgets/voila_template.
-CSS = """<style>
-.kurs-ex { max-width: 46rem; width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); font-size: 1rem; line-height: 1.5;
-  --jp-widgets-font-size: 1rem; --jp-content-font-size1: 1rem; --jp-ui-font-size1: 1rem; }
-.kurs-ex .widget-html-content { white-space: normal; overflow-wrap: anywhere; font-size: 1rem; line-height: 1.5; }
-.kurs-ex .kurs-option button, .kurs-ex button.kurs-option { white-space: normal; height: auto;
-  min-height: 2.75rem; text-align: left; padding: .5rem .75rem; width: calc(100% - 2 * var(--jp-widgets-margin, 2px));
-  overflow-wrap: anywhere; line-height: 1.4; border: 2px solid #595959; border-radius: .375rem;
-  background: #fff; color: #1f1f1f; }
-.kurs-ex button.kurs-option:hover { background: #f3f4f5; border-color: #1f1f1f; }
-.kurs-ex .jupyter-button { font-size: 1rem; height: auto; min-height: 2.75rem; padding: .5rem 1rem;
-  white-space: normal; max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
-.kurs-ex .widget-hbox { flex-wrap: wrap; gap: .5rem; }
-.kurs-ex .kurs-feedback { border-left: .3rem solid #555; padding: .25rem .75rem; margin: .5rem 0;
-  background: #f6f6f6; color: #1f1f1f; }
-.kurs-ex .kurs-verdict-best { border-color: #1a7f37; }
-.kurs-ex .kurs-verdict-acceptable { border-color: #9a6700; }
-.kurs-ex .kurs-verdict-not_advised { border-color: #cf222e; }
-.kurs-ex .widget-textarea { flex-wrap: wrap; width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
-.kurs-ex .widget-textarea > label { width: 100%; max-width: 100%; }
-.kurs-ex textarea { width: 100%; min-height: 6rem; font-size: 1rem; }
-</style>"""
+# The exercise's CSS lives in exercise.css (package data).
+CSS = "<style>" + (Path(__file__).parent / "exercise.css").read_text(encoding="utf-8") + "</style>"
 FOCUS = 'data-kurs-focus tabindex="-1"'  # the Voila template focuses it when it appears
 
 
-def paragraphs(text: str) -> str:
-    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
+def paragraphs(items: list[str]) -> str:
+    """Paragraphs as the compiler split them (format 2), escaped."""
+    return "".join(f"<p>{html.escape(p)}</p>" for p in items)
 
 
 def feedback_html(fb: dict, focus: bool = False) -> str:
@@ -67,7 +47,7 @@ def feedback_html(fb: dict, focus: bool = False) -> str:
             f'{" " + FOCUS if focus else ""}>'
             f'<p><strong><span aria-hidden="true">{fb["icon"]}</span> {html.escape(fb["verdict_name"])}</strong>'
             f' – {t("your_answer").lower()}: {html.escape(fb["label"])}</p>'
-            f'{paragraphs(fb["text"])}{best}'
+            f'{paragraphs(fb["paragraphs"])}{best}'
             + (f'<p>{t("references")}:</p><ul>{refs}</ul>' if refs else "") + "</div>")
 
 
@@ -139,7 +119,7 @@ class CaseExercise(w.VBox):
         parts.append(w.HTML(
             f'{head}<p class="kurs-step"{"" if scene["title"] else mark}>{t("step", k=p.step, n=p.total_steps)}</p>'
             + (f'<h3 class="kurs-scene-title"{mark}>{html.escape(scene["title"])}</h3>' if scene["title"] else "")
-            + paragraphs(scene["text"])))
+            + paragraphs(scene["paragraphs"])))
         decision = p.decision
         if decision and decision["kind"] != "reflection":
             parts.append(w.HTML(f'<p><strong>{html.escape(decision["prompt"])}</strong></p>'))

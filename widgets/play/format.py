@@ -6,7 +6,7 @@ contributors in the book (`om/kompilert-format.md`) and as a JSON Schema
 import re
 
 FORMAT = "tidlig-og-sammen/sak"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # The shape of every id (cases, scenes, options): lowercase a–z, digits and hyphens.
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..settings import (COMPILED_ENV, EXERCISE_NOTEBOOK, INDEX_NOTEBOOK, PARTICIPANT_NOTEBOOK,
-                        TRAINER_NOTEBOOK)
+from ..settings import COMPILED_ENV, EXERCISE_NOTEBOOK, INDEX_NOTEBOOK, PARTICIPANT_NOTEBOOK, TRAINER_NOTEBOOK
 
 APPS_DIR = Path(__file__).parent / "notebooks"
 # Our Voila template "kurs" (the lab template without CDN links) is found through JUPYTER_PATH.

@@ -8,12 +8,11 @@ import os
 
 import ipywidgets as w
 
-from ..play.exercise import CSS, paragraphs, feedback_html, option_button
+from ..play.exercise import CSS, feedback_html, option_button, paragraphs
 from ..strings import t
 from .session import Participation, Session, find_session, load_case, reload
-from .store import NICKNAME_MAX, REFLECTION_MAX, Store, new_secret, normalize_code
-from .ui import (PARTICIPANT_POLL, WS_CSS, alert, button, esc, guarded, param, query_string,
-                 set_page_url, start_polling)
+from .store import NICKNAME_MAX, OFFLINE, REFLECTION_MAX, Store, new_secret, normalize_code
+from .ui import PARTICIPANT_POLL, WS_CSS, alert, button, esc, guarded, param, query_string, set_page_url, start_polling
 
 
 # -- participant ------------------------------------------------------------------------------------
@@ -107,7 +106,7 @@ class ParticipantApp(w.VBox):
         """One look at the store: re-draw if the trainer changed something."""
         try:
             version = self.store.session_version(self.session.id)
-        except Exception:
+        except OFFLINE:
             self.notice.value = f'<p role="status">{esc(t("workshop_offline"))}</p>'
             return True
         self.notice.value = ""
@@ -139,7 +138,7 @@ class ParticipantApp(w.VBox):
             head += f'<p class="kurs-ws-banner" role="status">{esc(t("workshop_ended_participant"))}</p>'
         parts.append(w.HTML(
             head + f'<p class="kurs-step">{esc(t("step", k=play.step, n=play.total_steps))}</p>'
-            + (f'<h3>{esc(scene["title"])}</h3>' if scene["title"] else "") + paragraphs(scene["text"])))
+            + (f'<h3>{esc(scene["title"])}</h3>' if scene["title"] else "") + paragraphs(scene["paragraphs"])))
         decision = play.decision
         if decision and decision["kind"] != "reflection":
             parts.append(w.HTML(f'<p><strong>{esc(decision["prompt"])}</strong></p>'))
@@ -227,9 +226,9 @@ def participant_app(query: str | None = None, store: Store | None = None) -> w.W
             if os.environ.get("VOILA_PREHEAT") == "True":
                 try:
                     store.warm()
-                except Exception:
-                    pass
+                except OFFLINE:
+                    pass  # the visitor will see the message when the page asks the store
             query = query_string()
         return ParticipantApp(store, query)
-    except Exception:
+    except OFFLINE:
         return w.HTML(alert(t("workshop_store_down")))

@@ -16,7 +16,7 @@ def dashboard(session: Session, room: dict) -> dict:
     per decision the room's choices (counts, shares; verdicts once revealed), reflections."""
     case = session.case
     verdicts = case["labels"]["verdicts"]
-    dims = case["labels"]["dimensions"]
+    dims = {d["id"]: d["name"] for d in case["dimensions"]}
     current = session.room().scene_id if session.trainer_paced else None
     decisions = []
     for sid in session.decision_scenes():
@@ -31,6 +31,7 @@ def dashboard(session: Session, room: dict) -> dict:
             options.append({"id": o["id"], "label": o["label"], "count": n,
                             "share": round(100 * n / total) if total else 0,
                             "verdict": o["verdict"] if shown else None,
+                            "best": o["best"] if shown else None,
                             "verdict_name": verdicts[o["verdict"]]["name"] if shown else None,
                             "icon": verdicts[o["verdict"]]["icon"] if shown else None})
         decisions.append({"scene": sid, "title": scene["title"], "prompt": d["prompt"],
@@ -60,7 +61,7 @@ def results_csv(store: Store, session: Session) -> str:
     case = session.case
     given, written = store.export_rows(session.id)
     verdicts = case["labels"]["verdicts"]
-    dims = case["labels"]["dimensions"]
+    dims = {d["id"]: d["name"] for d in case["dimensions"]}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(t("workshop_csv_header").split(","))
@@ -101,9 +102,9 @@ def charts_png(data: dict, title: str = "") -> bytes:
         axes[0].axis("off")
         axes[0].text(0.5, 0.5, t("workshop_no_answers"), ha="center", va="center")
     for ax, d in zip(axes, decisions, strict=False):
-        labels = [("✓ " if o["verdict"] == "best" else "") + textwrap.fill(o["label"], 45) for o in d["options"]]
+        labels = [("✓ " if o["best"] else "") + textwrap.fill(o["label"], 45) for o in d["options"]]
         counts = [o["count"] for o in d["options"]]
-        colours = ["#1a7f37" if o["verdict"] == "best" else "#4a6fa5" for o in d["options"]]
+        colours = ["#1a7f37" if o["best"] else "#4a6fa5" for o in d["options"]]
         ax.barh(range(len(counts)), counts, color=colours)
         ax.set_yticks(range(len(counts)), labels, fontsize=8)
         ax.invert_yaxis()

@@ -17,10 +17,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..play.engine import EngineError, Playthrough
+from ..play.engine import EngineError, Playthrough, best_labels
 from ..play.loader import load_compiled
 from .store import MODES, Store, normalize_code, now
-
 
 
 # -- sizing -----------------------------------------------------------------------------------
@@ -146,17 +145,14 @@ def recommended_option(play: Playthrough) -> str | None:
     d = play.decision
     if not d or d["kind"] == "reflection":
         return None
-    return max(d["options"], key=lambda o: o["points"])["id"]
+    return next(o["id"] for o in d["options"] if o["best"])
 
 
 def branches(play: Playthrough) -> list[dict]:
     """The options at the room's choice that lead to different scenes (for the trainer
     to pick where the room goes next); empty when every option goes the same way."""
     d = play.decision
-    if not play.needs_choice:
-        return []
-    targets = {o["next"] for o in d["options"]}
-    return list(d["options"]) if len(targets) > 1 else []
+    return list(d["options"]) if play.needs_choice and d["branching"] else []
 
 
 def advance(store: Store, session: Session, option_id: str | None = None) -> Session:
@@ -301,8 +297,7 @@ class Participation:
         """After a reveal, for someone who did not answer: the recommended option(s)."""
         if not self.revealed or not self.play.needs_choice:
             return []
-        probe = Playthrough(self.session.case, self.play.state())
-        return probe.choose(probe.decision["options"][0]["id"])["best"]
+        return best_labels(self.play.decision)
 
     def summary(self) -> list[dict]:
         """My answers along my path (the room's path when trainer-paced), each with the

@@ -97,6 +97,11 @@ class StoreError(Exception):
     """The database cannot be reached or used (the UI shows a friendly message)."""
 
 
+# What "the database is away" looks like to the apps: the store's own error and the
+# driver's errors as SQLAlchemy wraps them. Anything else is a bug and is logged as one.
+OFFLINE = (StoreError, sa.exc.SQLAlchemyError)
+
+
 def default_url() -> str:
     """$KURS_DB_URL, else a SQLite file in the project's _data/ folder."""
     if os.environ.get(DB_ENV):

@@ -10,12 +10,13 @@ import ipywidgets as w
 
 from ..play.engine import EngineError
 from ..play.exercise import CSS, paragraphs
+from ..problems import ProblemsFound
 from ..settings import TRAINER_NOTEBOOK
 from ..strings import t
 from ..voila.apps import all_cases
 from .reports import charts_png, dashboard, results_csv
 from .session import Session, advance, branches, close, create_session, load_case, recommended_option, reload, reveal
-from .store import Store
+from .store import OFFLINE, Store
 from .ui import TRAINER_POLL, WS_CSS, alert, button, esc, guarded, param, query_string, set_page_url, start_polling
 from .urls import join_url
 
@@ -46,7 +47,7 @@ class NewSession(w.VBox):
         self.go.disabled = True
         try:
             session, key = create_session(self.store, self.cases[self.case.value], self.mode.value)
-        except Exception:
+        except OFFLINE:
             self.go.disabled = False
             self.message.value = alert(t("workshop_store_down"))
             return
@@ -124,7 +125,7 @@ class Dashboard(w.VBox):
         try:
             self.session = reload(self.store, self.session)
             data = dashboard(self.session, self.store.room(self.session.id))
-        except Exception:
+        except OFFLINE:
             self.notice.value = f'<p role="alert">{esc(t("workshop_offline"))}</p>'
             return True
         self.notice.value = ""
@@ -173,7 +174,7 @@ class Dashboard(w.VBox):
         scene = room.scene
         open_ = data["status"] == "open"
         self.scene.value = (f'<h2>{esc(t("workshop_now"))}: {esc(scene["title"] or t("step", k=room.step, n=room.total_steps))}</h2>'
-                            f'<div class="kurs-ws-muted">{paragraphs(scene["text"])}</div>')
+                            f'<div class="kurs-ws-muted">{paragraphs(scene["paragraphs"])}</div>')
         has_choice = room.needs_choice
         self.reveal_button.disabled = not (open_ and has_choice and room.scene_id not in s.revealed)
         self.reveal_button.description = (t("workshop_revealed") if room.scene_id in s.revealed
@@ -194,7 +195,7 @@ class Dashboard(w.VBox):
     def _card_html(self, d: dict, joined: int) -> str:
         rows = []
         for o in d["options"]:
-            best = o["verdict"] == "best"
+            best = o["best"]
             verdict = (f' <span aria-hidden="true">{o["icon"]}</span> <em>({esc(o["verdict_name"])})</em>'
                        if o["verdict"] else "")
             rows.append(
@@ -285,7 +286,7 @@ class TrainerApp(w.VBox):
             try:
                 session = Session(row, self.load(row["case_id"]))
                 session.room()
-            except Exception:
+            except (ProblemsFound, EngineError):
                 self.body.children = [w.HTML(alert(t("workshop_broken", code=row["code"])))]
                 return
             self.show(session, key)
@@ -305,5 +306,5 @@ def trainer_app(query: str | None = None, store: Store | None = None) -> w.Widge
         if query is None:
             query = query_string()
         return TrainerApp(store, query)
-    except Exception:
+    except OFFLINE:
         return w.HTML(alert(t("workshop_store_down")))

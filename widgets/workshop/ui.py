@@ -19,37 +19,21 @@ import asyncio
 import functools
 import html
 import json
+import logging
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as w
 
 from ..strings import t
+from .store import OFFLINE
+
+log = logging.getLogger(__name__)
 
 PARTICIPANT_POLL = 1.0
 TRAINER_POLL = 0.5
 
-WS_CSS = """<style>
-.kurs-ws { max-width: 60rem; }
-.kurs-ws .kurs-ws-code { font-size: 3.5rem; font-weight: 700; letter-spacing: .3rem; margin: .25rem 0;
-  font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-.kurs-ws .kurs-ws-join { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: center; }
-.kurs-ws .kurs-ws-join img { width: 15rem; height: 15rem; image-rendering: pixelated; }
-.kurs-ws .kurs-ws-url { font-size: 1.1rem; word-break: break-all; }
-.kurs-ws .kurs-ws-count-big { font-size: 1.4rem; font-weight: 600; }
-.kurs-ws .kurs-ws-decision { border: 1px solid #bbb; border-radius: 4px; padding: .25rem 1rem .75rem;
-  margin: .5rem 0; background: #fff; }
-.kurs-ws .kurs-ws-current { border: 2px solid #0b5394; }
-.kurs-ws ul.kurs-ws-bars { list-style: none; padding: 0; margin: 0; }
-.kurs-ws ul.kurs-ws-bars li { margin: .4rem 0; }
-.kurs-ws .kurs-ws-track { display: block; background: #e4e4e4; height: 1.4rem; border-radius: 3px; }
-.kurs-ws .kurs-ws-fill { display: block; background: #4a6fa5; height: 1.4rem; border-radius: 3px;
-  min-width: 2px; transition: width .4s; }
-.kurs-ws .kurs-ws-best .kurs-ws-fill { background: #1a7f37; }
-.kurs-ws .kurs-ws-notes li { margin: .3rem 0; white-space: pre-wrap; }
-.kurs-ws .kurs-ws-banner { background: #fff4ce; border-left: 4px solid #9a6700; padding: .5rem .75rem; }
-.kurs-ws .kurs-ws-muted { color: #444; }
-.kurs-ws a { color: #0b5394; text-decoration: underline; }
-</style>"""
+WS_CSS = "<style>" + (Path(__file__).parent / "workshop.css").read_text(encoding="utf-8") + "</style>"
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -93,13 +77,18 @@ def set_page_url(out: w.Output, params: dict) -> None:
 
 def guarded(method):
     """A click handler that never fails silently or with a traceback: if the database
-    is away, the page says so in plain words (in `self.notice`)."""
+    is away, the page says so in plain words (in `self.notice`); any other error is a bug,
+    logged with its traceback for developers, and the page says something went wrong."""
     @functools.wraps(method)
     def run(self, *args, **kwargs):
         try:
             result = method(self, *args, **kwargs)
-        except Exception:
+        except OFFLINE:
             self.notice.value = f'<p role="alert">{esc(t("workshop_offline"))}</p>'
+            return None
+        except Exception:  # noqa: BLE001 - a bug: logged, never shown as a traceback
+            log.exception("workshop app: %s failed", method.__name__)
+            self.notice.value = f'<p role="alert">{esc(t("workshop_bug"))}</p>'
             return None
         self.notice.value = ""
         return result
@@ -122,7 +111,10 @@ def start_polling(step, interval: float):
             try:
                 if step() is False:
                     return
-            except Exception:  # the database is away for a moment: try again
+            except OFFLINE:  # the database is away for a moment: try again
+                continue
+            except Exception:  # noqa: BLE001 - a bug in one update: log it, keep the page live
+                log.exception("workshop app: live update failed")
                 continue
 
     return loop.create_task(run())

@@ -12,8 +12,7 @@
   "use strict";
 
   var FORMAT = "tidlig-og-sammen/sak";
-  var FORMAT_VERSION = 1;
-  var DIMENSIONS = ["tier", "level", "action"];
+  var FORMAT_VERSION = 2;
 
   /* ---------------------------------------------------------------- engine -- */
 
@@ -87,10 +86,9 @@
         verdict: option.verdict,
         verdict_name: verdict.name,
         icon: verdict.icon,
-        is_best: option.points === c.max_points,
-        best: this.decision.options.filter(function (o) { return o.points === c.max_points; })
-          .map(function (o) { return o.label; }),
-        text: option.feedback,
+        is_best: option.best,
+        best: bestLabels(this.decision),
+        paragraphs: option.feedback.slice(),
         refs: option.refs.map(function (k) { return Object.assign({ key: k }, c.references[k]); }),
       };
     }
@@ -119,7 +117,7 @@
     /** Points per dimension over the decisions met so far. */
     scores() {
       var out = {};
-      DIMENSIONS.forEach(function (d) { out[d] = { points: 0, max: 0 }; });
+      this.case.dimensions.forEach(function (d) { out[d.id] = { points: 0, max: 0 }; });
       this.choices.forEach(function (choice) {
         var c = this._chosen(choice);
         out[c.decision.dimension].points += c.option.points;
@@ -131,8 +129,8 @@
     summary() {
       var c = this.case, scores = this.scores();
       return {
-        scores: DIMENSIONS.filter(function (d) { return scores[d].max; }).map(function (d) {
-          return { dimension: d, name: c.labels.dimensions[d], points: scores[d].points, max: scores[d].max };
+        scores: c.dimensions.filter(function (d) { return scores[d.id].max; }).map(function (d) {
+          return { dimension: d.id, name: d.name, points: scores[d.id].points, max: scores[d.id].max };
         }),
         answers: this.choices.map(function (choice) {
           var ch = this._chosen(choice), verdict = c.labels.verdicts[ch.option.verdict];
@@ -157,41 +155,48 @@
     /** Replay a saved state through the rules, so a stale or tampered state cannot put
      * the player somewhere impossible. Throws an EngineError if it does not fit. */
     _restore(state) {
-      if (!state || state.case !== this.case.id) throw EngineError("saved state belongs to another case");
-      try {
-        var self = this;
-        var pending = Array.from(state.choices === undefined ? [] : state.choices);
-        var reflections = state.reflections === undefined ? {} : state.reflections;
-        var path = state.path;
-        if (!Array.isArray(path) || !path.length || path[0] !== this.case.start) {
-          throw EngineError("saved path does not start at the start");
-        }
-        var replayChoice = function () {
-          if (!pending.length || pending[0].scene !== self.sceneId) {
-            throw EngineError("no saved choice for scene " + self.sceneId);
-          }
-          self.choose(pending.shift().option);
-        };
-        for (var i = 1; i < path.length; i++) {
-          if (this.needsChoice) replayChoice();
-          if (this.proceed() !== path[i]) throw EngineError("saved path leaves the case at step " + i);
-        }
-        if (state.answered !== undefined && state.answered !== null) replayChoice();
-        if (pending.length) throw EngineError("saved choices do not fit the path");
-        if (typeof reflections !== "object" || reflections === null || Array.isArray(reflections)) {
-          throw EngineError("saved reflections are malformed");
-        }
-        Object.keys(reflections).forEach(function (sid) {
-          var scene = Object.prototype.hasOwnProperty.call(self.case.scenes, sid) && self.case.scenes[sid];
-          if (self.path.indexOf(sid) >= 0 && scene && (scene.decision || {}).kind === "reflection") {
-            self.reflections[sid] = String(reflections[sid]);
-          }
-        });
-      } catch (exc) {
-        if (exc.name === "EngineError") throw exc;
-        throw EngineError("saved state is malformed: " + exc.message);
+      var isObject = function (x) { return typeof x === "object" && x !== null && !Array.isArray(x); };
+      if (!isObject(state) || state.case !== this.case.id) throw EngineError("saved state belongs to another case");
+      var self = this;
+      var pending = state.choices === undefined ? [] : state.choices;
+      var reflections = state.reflections === undefined ? {} : state.reflections;
+      var path = state.path, answered = state.answered === undefined ? null : state.answered;
+      if (!Array.isArray(path) || !path.length || path[0] !== this.case.start) {
+        throw EngineError("saved path does not start at the start");
       }
+      if (!Array.isArray(pending) || !pending.every(function (ch) {
+        return isObject(ch) && typeof ch.scene === "string" && typeof ch.option === "string";
+      })) throw EngineError("saved choices are malformed");
+      if (!isObject(reflections) || !Object.keys(reflections).every(function (k) {
+        return typeof reflections[k] === "string";
+      })) throw EngineError("saved reflections are malformed");
+      if (answered !== null && typeof answered !== "string") throw EngineError("saved answer is malformed");
+      pending = pending.slice();
+      var replayChoice = function () {
+        if (!pending.length || pending[0].scene !== self.sceneId) {
+          throw EngineError("no saved choice for scene " + self.sceneId);
+        }
+        self.choose(pending.shift().option);
+      };
+      for (var i = 1; i < path.length; i++) {
+        if (this.needsChoice) replayChoice();
+        if (this.proceed() !== path[i]) throw EngineError("saved path leaves the case at step " + i);
+      }
+      if (answered !== null) replayChoice();
+      if (pending.length) throw EngineError("saved choices do not fit the path");
+      Object.keys(reflections).forEach(function (sid) {
+        var scene = Object.prototype.hasOwnProperty.call(self.case.scenes, sid) && self.case.scenes[sid];
+        if (self.path.indexOf(sid) >= 0 && scene && (scene.decision || {}).kind === "reflection") {
+          self.reflections[sid] = reflections[sid];
+        }
+      });
     }
+  }
+
+  /** The labels of the recommended option(s) of a decision (the compiler marks them). */
+  function bestLabels(decision) {
+    return (decision ? decision.options : []).filter(function (o) { return o.best; })
+      .map(function (o) { return o.label; });
   }
 
   /* --------------------------------------------------------------- storage -- */
@@ -235,9 +240,9 @@
     return node;
   }
 
-  function paragraphs(text) {
-    return String(text || "").split(/\n[ \t]*\n/).map(function (p) { return p.trim(); })
-      .filter(Boolean).map(function (p) { return el("p", null, p); });
+  /** Paragraphs as the compiler split them (format 2): never split here. */
+  function paragraphs(list) {
+    return (list || []).map(function (p) { return el("p", null, p); });
   }
 
   function Player(root, compiled, strings) {
@@ -283,7 +288,7 @@
     var parts = [
       el("p", { class: "cp-step" }, this.t("step", { k: p.step, n: p.totalSteps })),
       scene.title ? this.h(0, { class: "cp-scene-title", tabindex: "-1" }, scene.title) : null,
-      el("div", { class: "cp-text" }, paragraphs(scene.text)),
+      el("div", { class: "cp-text" }, paragraphs(scene.paragraphs)),
     ];
     if (decision && decision.kind !== "reflection") {
       if (p.needsChoice) {
@@ -336,7 +341,7 @@
       el("p", { class: "cp-verdict" },
         el("span", { class: "cp-icon", "aria-hidden": "true" }, fb.icon), " ",
         el("strong", null, fb.verdict_name), " – " + t("your_answer").toLowerCase() + ": " + fb.label),
-      paragraphs(fb.text),
+      paragraphs(fb.paragraphs),
       fb.is_best ? null : el("p", { class: "cp-best" }, el("strong", null, t("best_was") + ":"), " " + fb.best.join(" / ")),
       refs.length ? [el("p", null, t("references") + ":"), el("ul", { class: "cp-refs" }, refs)] : null);
   };
