@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="vis dekningen (tema × trinn × nivå, tjeneste × alder); feil hvis en påkrevd celle er tom")
     c.add_argument("--lix", action="store_true",
                    help="vis lesbarhet (LIX) for hver modulside; feil hvis en side har LIX over 55")
+    c.add_argument("--lov-maks-alder", dest="lov_maks_alder", type=int, default=None, metavar="MÅNEDER",
+                   help="advar når en lov i referansekatalogen ble kontrollert for mer enn så mange "
+                        "måneder siden (standard: 12, eller maks_alder_maaneder i cases/_paragrafer.yml)")
 
     k = sub.add_parser("compile", help="kompiler sakene til JSON for spillerne")
     k.add_argument("paths", nargs="*", type=Path, metavar="STI", help="saksfiler eller mapper (standard: cases/)")
@@ -114,15 +117,30 @@ def cmd_check(args) -> int:
     from .library import check
 
     result = check(args.paths or None)
-    _print_problems(result.problems)
+    law = _check_law(result, args)
+    _print_problems(result.problems + law.problems)
+    _print_problems(law.warnings)
     n = len(result.files)
-    print(f"{n} {'sak' if n == 1 else 'saker'}, {len(result.problems)} feil")
-    failed = bool(result.problems)
+    errors = len(result.problems) + len(law.problems)
+    stale = f", {len(law.warnings)} lover kontrollert for mer enn {law.max_age_months} måneder siden" \
+        if law.warnings else ""
+    print(f"{n} {'sak' if n == 1 else 'saker'}, {errors} feil{stale}")
+    failed = bool(errors)
     if args.coverage and result.catalog is not None:
         failed |= _print_coverage(result)
     if args.lix:
         failed |= _print_lix()
     return 1 if failed else 0
+
+
+def _check_law(result, args):
+    """Paragraphs in the text and the age of the catalogue's dates (widgets.law_check)."""
+    from .law_check import LawCheck, check_law
+
+    if result.catalog is None:
+        return LawCheck()
+    root = result.catalog.directory.parent
+    return check_law(root, result.catalog, max_age_months=args.lov_maks_alder)
 
 
 def _print_coverage(result) -> bool:
