@@ -161,3 +161,14 @@ def test_the_book_links_law_in_notebooks_and_shows_the_date(book_html):
                  for k, files in cited_keys(ROOT).items()
                  if any(f.name == "index.ipynb" and f.parent.name == "04-vold-og-overgrep" for f in files))
     assert f"Lovhenvisningene ble sist kontrollert {norwegian_date(oldest)}." in page
+
+
+def test_a_changed_date_in_the_catalogue_reaches_the_built_page_on_the_next_build(tmp_path):
+    src = tiny_book(tmp_path, {"side.md": "# Side\n\nSe {lov}`hpl-25`.\n"}, dates={"hpl-25": "2026-02-01"})
+    assert sphinx_build(src).returncode == 0
+    assert "sist kontrollert 1. februar 2026." in (src / "_build" / "side.html").read_text(encoding="utf-8")
+    path = src / "cases" / "_referanser.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-02-01", "2026-09-30"), encoding="utf-8")
+    proc = sphinx_build(src)  # same output folder: Sphinx would skip the unchanged page
+    assert proc.returncode == 0, proc.stderr
+    assert "sist kontrollert 30. september 2026." in (src / "_build" / "side.html").read_text(encoding="utf-8")
