@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="vis dekningen (tema × trinn × nivå, tjeneste × alder); feil hvis en påkrevd celle er tom")
     c.add_argument("--lix", action="store_true",
                    help="vis lesbarhet (LIX) for hver modulside; feil hvis en side har LIX over 55")
+    c.add_argument("--lov-maks-alder", dest="lov_maks_alder", type=int, default=None, metavar="MÅNEDER",
+                   help="advar når en lov i referansekatalogen ble kontrollert for mer enn så mange "
+                        "måneder siden (standard: 12, eller maks_alder_maaneder i cases/_paragrafer.yml)")
 
     c.set_defaults(func=cmd_check)
 
@@ -124,17 +127,31 @@ def cmd_check(args) -> int:
     from .authoring.library import check
 
     result = check(args.paths or None)
-    _print_problems(sorted(result.problems + result.warnings, key=lambda p: (p.file, p.line, p.field)))
+    law = _check_law(result, args)
+    warnings = result.warnings + [w for w in law.warnings]
+    _print_problems(sorted(result.problems + law.problems + warnings, key=lambda p: (p.file, p.line, p.field)))
     n = len(result.files)
-    warned = f", {len(result.warnings)} {'advarsel' if len(result.warnings) == 1 else 'advarsler'}" \
-        if result.warnings else ""
-    print(f"{n} {'sak' if n == 1 else 'saker'}, {len(result.problems)} feil{warned}")
-    failed = bool(result.problems)
+    errors = len(result.problems) + len(law.problems)
+    warned = f", {len(warnings)} {'advarsel' if len(warnings) == 1 else 'advarsler'}" if warnings else ""
+    stale = f" ({len(law.warnings)} lover kontrollert for mer enn {law.max_age_months} måneder siden)" \
+        if law.warnings else ""
+    print(f"{n} {'sak' if n == 1 else 'saker'}, {errors} feil{warned}{stale}")
+    failed = bool(errors)
     if args.coverage and result.catalog is not None:
         failed |= _print_coverage(result)
     if args.lix:
         failed |= _print_lix()
     return 1 if failed else 0
+
+
+def _check_law(result, args):
+    """Paragraphs in the text and the age of the catalogue's dates (widgets.authoring.law_check)."""
+    from .authoring.law_check import LawCheck, check_law
+
+    if result.catalog is None:
+        return LawCheck()
+    root = result.catalog.directory.parent
+    return check_law(root, result.catalog, max_age_months=args.lov_maks_alder)
 
 
 def _print_coverage(result) -> bool:

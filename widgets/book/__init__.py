@@ -1,8 +1,12 @@
-"""The book host: the Sphinx extension (case exercises, the pages under «Øvelser», the
-municipality's settings) and building the book. In _config.yml: `widgets.book`."""
+"""The book host: the Sphinx extension and building the book. In _config.yml: `widgets.book`,
+which sets up case exercises and the pages under «Øvelser» (exercises), the municipality's
+settings (municipality), law citations with their check date (law) and the printable
+tools' local versions (tools)."""
 
 
 def setup(app):
-    from .exercises import setup as exercises
+    from . import exercises, law, tools
 
-    return exercises(app)
+    law.setup(app)
+    tools.setup(app)
+    return exercises.setup(app)
