@@ -11,6 +11,7 @@ from .compiler import compile_case
 from .municipality import read_settings
 from .problems import Problem, ProblemsFound
 from .project import cases_dir as default_cases_dir
+from .teaching_rules import teaching_rule_problems
 from .validate import case_files, load_case
 
 
@@ -36,6 +37,7 @@ def check(paths: list[Path] | None = None, cases_dir: Path | None = None) -> Che
         result.problems += problems
         if case is not None:
             result.cases[case.id] = case
+    result.problems += teaching_rule_problems(result.cases, files, catalog)
     return result
 
 
