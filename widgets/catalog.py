@@ -32,6 +32,7 @@ class Definition(_Strict):
     poeng: Optional[int] = None
     regel: Optional[str] = None          # trinn og nivåer: regelen sakene holdes til
     bti_partner: Optional[bool] = None   # tjenester: false = teller ikke i et BTI-nivå (politiet)
+    dekning: Optional[bool] = None       # temaer: false = vises i dekningen, men kreves ikke i hver celle
 
 
 class Rule(_Strict):
