@@ -41,7 +41,8 @@ class Coverage:
         gaps = [f"{t} × {x}" for t in required for x in self.tiers if not self.topic_tier.get((t, x))]
         gaps += [f"{t} × nivå {x}" for t in required for x in self.levels if not self.topic_level.get((t, x))]
         gaps += [f"tema {t}" for t in self.optional_topics
-                 if not any(self.topic_tier.get((t, x)) for x in self.tiers)]
+                 if not any(self.topic_tier.get((t, x)) for x in self.tiers)
+                 and not any(self.topic_level.get((t, x)) for x in self.levels)]
         gaps += [f"tjeneste {s}" for s in self.services if not any(self.service_age.get((s, a)) for a in self.ages)]
         gaps += [f"aldersgruppe {a}" for a in self.ages if not any(self.service_age.get((s, a)) for s in self.services)]
         return gaps
