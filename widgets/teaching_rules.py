@@ -20,7 +20,6 @@ shared scene tell only one path's story) are written in _modell.yml for authors.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .case import Case
@@ -36,17 +35,23 @@ _NOT_PROSE = {"id", "refs", "next", "start", "kind", "verdict", "topics", "servi
               "age_groups", "names", "level_note"}
 
 
-@dataclass
 class CheckedCase:
-    case: Case
-    source: YamlSource
+    """A checked case and its file. The file is parsed again (for line numbers) only
+    when a problem is reported; the checks read the case model."""
 
-    @property
-    def file(self) -> str:
-        return self.source.path
+    def __init__(self, case: Case, path: Path):
+        self.case, self.path = case, path
+        self.file = display_path(path)
+        self.data = case.model_dump(exclude_none=True)
+        self._source: YamlSource | None = None
+
+    def line(self, parts: tuple) -> int:
+        if self._source is None:
+            self._source, _ = read_yaml(self.path, self.file)
+        return self._source.line(parts) if self._source is not None else 1
 
     def problem(self, parts: tuple, message: str, hint: str) -> Problem:
-        return Problem(self.file, self.source.line(parts), field_path(parts), message, hint)
+        return Problem(self.file, self.line(parts), field_path(parts), message, hint)
 
 
 def teaching_rule_problems(cases: dict[str, Case], files: list[Path], catalog: Catalog) -> list[Problem]:
@@ -64,14 +69,7 @@ def teaching_rule_problems(cases: dict[str, Case], files: list[Path], catalog: C
 
 
 def _with_sources(cases: dict[str, Case], files: list[Path]) -> list[CheckedCase]:
-    out = []
-    for path in files:
-        case = cases.get(path.stem)
-        if case is None:
-            continue
-        source, _ = read_yaml(path, display_path(path))
-        if source is not None:
-            out.append(CheckedCase(case, source))
+    out = [CheckedCase(cases[path.stem], path) for path in files if path.stem in cases]
     return sorted(out, key=lambda c: c.case.id)
 
 
@@ -152,7 +150,7 @@ def check_refs(item: CheckedCase) -> list[Problem]:
 # --- first names ----------------------------------------------------------------------
 
 def _prose(value, parts: tuple = ()):
-    """(parts, text) for every prose string in raw case data."""
+    """(parts, text) for every prose string in case data (ids and references left out)."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key not in _NOT_PROSE:
@@ -164,9 +162,14 @@ def _prose(value, parts: tuple = ()):
         yield parts, value
 
 
+def _words(names: list[str]) -> re.Pattern:
+    # any of the names, or its genitive (Idas), as a whole word; group 1 is the name
+    alternatives = "|".join(re.escape(n) for n in names) or "(?!)"
+    return re.compile(rf"(?<![\wæøåÆØÅ-])({alternatives})s?(?![\wæøåÆØÅ-])")
+
+
 def _word(name: str) -> re.Pattern:
-    # the name, or its genitive (Idas), as a whole word
-    return re.compile(rf"(?<![\wæøåÆØÅ-]){re.escape(name)}s?(?![\wæøåÆØÅ-])")
+    return _words([name])
 
 
 _NAMES_LINE = re.compile(r"^names:[ \t]*\[([^\]\n]*)\]", re.MULTILINE)
@@ -206,24 +209,28 @@ def check_names(checked: list[CheckedCase], elsewhere: dict[str, str] | None = N
                 problems.append(item.problem(("names", k), f"fornavnet «{name}» er brukt i saken «{owner[name]}»",
                                              "gi personen et fornavn som ingen annen sak bruker"))
             owner.setdefault(name, item.case.id)
+    known = sorted((n for n in owner if NAME.match(n)), key=len, reverse=True)
+    any_name = _words(known)
     for item in checked:
         own = set(item.case.names)
-        texts = list(_prose(item.source.data))
-        everything = "\n".join(t for _, t in texts)
+        texts = list(_prose(item.data))
+        used = {m.group(1) for _, text in texts for m in any_name.finditer(text)} if known else set()
         for k, name in enumerate(item.case.names):
-            if NAME.match(name) and not _word(name).search(everything):
+            if NAME.match(name) and name not in used and not _word(name).search(
+                    "\n".join(t for _, t in texts)):
                 problems.append(item.problem(("names", k), f"fornavnet «{name}» står ikke i teksten",
                                              "fjern det fra names, eller rett stavemåten"))
         reported: set[str] = set()
         for parts, text in texts:
-            for name, other in owner.items():
+            for match in (any_name.finditer(text) if known else ()):
+                name = match.group(1)
+                other = owner[name]
                 if name in own or name in reported or other == item.case.id:
                     continue
-                if _word(name).search(text):
-                    reported.add(name)
-                    problems.append(item.problem(parts, f"fornavnet «{name}» er brukt i saken «{other}»",
-                                                 "gi personen et fornavn som ingen annen sak bruker, "
-                                                 "og før det opp i names"))
+                reported.add(name)
+                problems.append(item.problem(parts, f"fornavnet «{name}» er brukt i saken «{other}»",
+                                             "gi personen et fornavn som ingen annen sak bruker, "
+                                             "og før det opp i names"))
             for match in INTRODUCED.finditer(text):
                 name = match.group(1)
                 if name not in own and name not in owner and name not in reported:
@@ -246,17 +253,19 @@ def _wording_problems(defs, texts, make) -> list[Problem]:
 
 
 def check_wording(item: CheckedCase, catalog: Catalog) -> list[Problem]:
-    return _wording_problems(catalog.definitions, list(_prose(item.source.data)), item.problem)
+    return _wording_problems(catalog.definitions, list(_prose(item.data)), item.problem)
 
 
 def check_catalogue_wording(catalog: Catalog) -> list[Problem]:
     path = catalog.directory / REFERENCES_FILE
-    source, _ = read_yaml(path, display_path(path))
-    if source is None:
-        return []
-    texts = [(parts, t) for parts, t in _prose(source.data) if parts and parts[-1] in ("sammendrag", "tittel")]
+    texts = [((key, name), getattr(ref, name)) for key, ref in catalog.references.items()
+             for name in ("tittel", "sammendrag")]
+    source: list = []
 
     def make(parts, message, hint):
-        return Problem(source.path, source.line(parts), field_path(parts), message, hint)
+        if not source:
+            source.append(read_yaml(path, display_path(path))[0])
+        line = source[0].line(parts) if source[0] is not None else 1
+        return Problem(display_path(path), line, field_path(parts), message, hint)
 
     return _wording_problems(catalog.definitions, texts, make)
