@@ -153,10 +153,11 @@ def test_checking_one_file_still_finds_a_name_in_another_case(tmp_path):
 def test_a_person_introduced_with_age_must_be_listed(tmp_path):
     project = make_project(tmp_path)
     text = level_case(name="Aksel").replace("names: [Aksel]", "names: [Aksel, Petra]")
-    text = text.replace("Slutt.", "Moren Hilde (30) kommer.")
+    text = text.replace("Slutt.", "Moren Hilde (30) kommer med samboeren Rolf.")
     write(project, "sak-a", text)
     problems = problems_of(project)
     assert any("«Hilde» ser ut som et fornavn, men står ikke i names" in p for p in problems)
+    assert any("«Rolf» ser ut som et fornavn, men står ikke i names" in p for p in problems)
     assert any("names[1]: fornavnet «Petra» står ikke i teksten" in p for p in problems)
 
 

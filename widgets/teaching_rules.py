@@ -28,8 +28,13 @@ from .problems import Problem, did_you_mean, display_path, field_path
 from .yamlsource import YamlSource, read_yaml
 
 NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(-[A-ZÆØÅ][a-zæøåéü]+)?$")
-# How the cases introduce a person: «Jonas (8)», «Ida (27)».
-INTRODUCED = re.compile(r"\b([A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?) \(\d{1,2}\)")
+# How the cases introduce a person: «Jonas (8)», «Ida (27)», «samboeren Martin».
+_FIRST = r"([A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?)"
+_RELATIONS = ("moren", "faren", "mora", "samboeren", "kjæresten", "kona", "mannen",
+              "sønnen", "datteren", "broren", "søsteren", "lillebroren", "lillesøsteren",
+              "storebroren", "storesøsteren", "venninnen", "klassevenninnen", "vennen",
+              "klassekameraten", "bestemor", "bestefar", "tanten", "onkelen")
+INTRODUCED = re.compile(rf"(?:\b{_FIRST} \(\d{{1,2}}\)|\b(?:{'|'.join(_RELATIONS)}) {_FIRST}\b)")
 # Fields that hold ids, not prose.
 _NOT_PROSE = {"id", "refs", "next", "start", "kind", "verdict", "topics", "services",
               "age_groups", "names", "level_note"}
@@ -232,7 +237,7 @@ def check_names(checked: list[CheckedCase], elsewhere: dict[str, str] | None = N
                                              "gi personen et fornavn som ingen annen sak bruker, "
                                              "og før det opp i names"))
             for match in INTRODUCED.finditer(text):
-                name = match.group(1)
+                name = match.group(1) or match.group(2)
                 if name not in own and name not in owner and name not in reported:
                     reported.add(name)
                     problems.append(item.problem(parts, f"«{name}» ser ut som et fornavn, men står ikke i names",
