@@ -106,6 +106,16 @@ def test_level_services_must_be_known_and_in_the_case(tmp_path):
     assert any("sak-b.yml" in p and "«skole» står ikke i sakens services" in p for p in problems)
 
 
+def test_services_on_another_kind_of_decision_is_reported(tmp_path):
+    project = make_project(tmp_path)
+    write(project, "sak-a", level_case().replace("kind: level", "kind: action", 1)
+          .replace("- id: 1\n", "- id: en\n          label: En\n")
+          .replace("- id: 2\n", "- id: to\n          label: To\n")
+          .replace("- id: 3\n", "- id: tre\n          label: Tre\n"))
+    [problem] = problems_of(project)
+    assert "scenes[0].decision.services: services gjelder bare nivåvalg (kind: level)" in problem
+
+
 def test_rule_level_counts_bti_partners_only():
     catalog = load_catalog(CASES)
     assert rule_level(["barnehage"], catalog)[0] == {0, 1}

@@ -98,9 +98,15 @@ def check_level_rule(item: CheckedCase, catalog: Catalog) -> list[Problem]:
     problems = []
     for i, scene in enumerate(item.case.scenes):
         d = scene.decision
-        if d is None or d.kind != "level":
+        if d is None:
             continue
         here = ("scenes", i, "decision")
+        if d.kind != "level":
+            for name, value in (("services", d.services), ("level_note", d.level_note)):
+                if value:
+                    problems.append(item.problem(here + (name,), f"{name} gjelder bare nivåvalg (kind: level)",
+                                                 f"fjern {name}, eller bruk kind: level"))
+            continue
         if not d.services:
             problems.append(item.problem(here + ("kind",), "nivåvalget sier ikke hvilke tjenester som samarbeider",
                                          "skriv tjenestene som samarbeider om barnet her, "
