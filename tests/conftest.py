@@ -131,7 +131,7 @@ def _as_postgres(*args: str, port: str) -> str:
 def postgres_url():
     """A PostgreSQL database for the workshop store: $KURS_TEST_PG_URL if set, else the
     local Debian cluster (started if it is down, stopped again afterwards) with a
-    database and user `kurs_test`. Fails, never skips: `make test` and .ci/run install
+    database of its own owned by user `kurs_test`. Fails, never skips: `make test` and .ci/run install
     PostgreSQL, so a missing server is an error."""
     import os
 
@@ -160,8 +160,12 @@ def postgres_url():
         started.append((version, name))
     _as_postgres("-c", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kurs_test') THEN "
                  "CREATE ROLE kurs_test LOGIN PASSWORD 'kurs_test'; END IF; END $$;", port=port)
-    if _as_postgres("-c", "SELECT 1 FROM pg_database WHERE datname = 'kurs_test'", port=port) != "1":
-        _as_postgres("-c", "CREATE DATABASE kurs_test OWNER kurs_test", port=port)
-    yield f"postgresql+psycopg://kurs_test:kurs_test@127.0.0.1:{port}/kurs_test"
+    # A database of its own for this test run: two runs at once (two checkouts, CI next to a
+    # developer) must not drop each other's tables.
+    database = f"kurs_test_{os.getpid()}"
+    _as_postgres("-c", f"DROP DATABASE IF EXISTS {database}", port=port)
+    _as_postgres("-c", f"CREATE DATABASE {database} OWNER kurs_test", port=port)
+    yield f"postgresql+psycopg://kurs_test:kurs_test@127.0.0.1:{port}/{database}"
+    _as_postgres("-c", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", port=port)
     for version, name in started:
         subprocess.run(["pg_ctlcluster", version, name, "stop"], capture_output=True)

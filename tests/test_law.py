@@ -91,12 +91,12 @@ def test_check_reports_a_stray_section_and_an_unknown_key_with_file_and_line(tmp
     project = make_project(tmp_path)
     page = project / "modules" / "01-test" / "index.md"
     page.parent.mkdir(parents=True)
-    page.write_text("# Test\n\nDet står i {lov}`bvl-13-2`.\nMen straffeloven § 284 er ikke i katalogen.\n"
+    page.write_text("# Test\n\nDet står i {lov}`bvl-13-2`.\nMen straffeloven § 333 er ikke i katalogen.\n"
                     "Heller ikke {lov}`hpl-99`.\n", encoding="utf-8")
     result = run_kurs("check", cwd=project)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(line.startswith("modules/01-test/index.md:4: § 284: «straffeloven § 284» finnes ikke i "
+    assert any(line.startswith("modules/01-test/index.md:4: § 333: «straffeloven § 333» finnes ikke i "
                                "referansekatalogen — ") for line in lines), result.stdout
     assert any(line.startswith("modules/01-test/index.md:5: {lov}: ukjent lovhenvisning «hpl-99»")
                for line in lines), result.stdout
@@ -107,10 +107,10 @@ def test_a_section_listed_as_an_exception_is_accepted(tmp_path):
     project = make_project(tmp_path)
     shutil.copy(CASES / "_paragrafer.yml", project / "cases")
     text = (project / "cases" / "_paragrafer.yml").read_text(encoding="utf-8")
-    text = text.replace("unntak: []", 'unntak:\n  - lov: strl\n    paragraf: "§ 284"\n'
+    text = text.replace("unntak: []", 'unntak:\n  - lov: strl\n    paragraf: "§ 333"\n'
                                       '    grunn: Ikke kontrollert ennå, nevnt i en sak om kjønnslemlestelse.')
     (project / "cases" / "_paragrafer.yml").write_text(text, encoding="utf-8")
-    (project / "intro.md").write_text("# Intro\n\nSe strl. § 284.\n", encoding="utf-8")
+    (project / "intro.md").write_text("# Intro\n\nSe strl. § 333.\n", encoding="utf-8")
     result = run_kurs("check", cwd=project)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip() == "0 saker, 0 feil"

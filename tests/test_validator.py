@@ -248,16 +248,16 @@ def test_untouched_starter_file_fails_until_every_text_is_replaced(tmp_path):
         assert f": {field}: teksten er fortsatt malens eksempeltekst" in result.stdout, result.stdout
 
 
-def test_option_without_refs_is_a_warning_counted_in_the_summary(tmp_path):
+def test_option_without_refs_is_an_error(tmp_path):
     from helpers import run_kurs
 
     project = make_project(tmp_path)
     (project / "cases" / "sak-a.yml").write_text(
         GOOD.format(id="sak-a").replace("          refs: [bvl-13-2]\n", ""), encoding="utf-8")
     result = run_kurs("check", cwd=project)
-    assert result.returncode == 0, result.stdout
-    assert "advarsel: scenes[start].decision.options[melde].refs: alternativet har ingen referanser" in result.stdout
-    assert result.stdout.strip().endswith("1 sak, 0 feil, 1 advarsel")
+    assert result.returncode == 1, result.stdout
+    assert ": scenes[start].decision.options[melde].refs: alternativet viser ikke til lov eller modell" in result.stdout
+    assert result.stdout.strip().endswith("1 sak, 1 feil")
 
 
 def test_next_on_every_option_and_on_the_scene_is_an_error(check):

@@ -45,6 +45,12 @@ class Decision(_Strict):
     prompt: str = Field(description="Spørsmålet til den som tar kurset.")
     options: list[Option] = Field(
         default_factory=list, description="Svaralternativer (3–5). Ingen for reflection.")
+    services: list[str] = Field(
+        default_factory=list, description="For nivå: tjenestene som samarbeider om barnet her "
+                                          "(id-er fra tjenester i cases/_modell.yml). Vises ikke.")
+    level_note: Optional[str] = Field(
+        None, description="For nivå: hvorfor anbefalt nivå avviker fra nivåregelen. Bare for "
+                          "forfattere, kompileres ikke.")
 
 
 class Scene(_Strict):
@@ -68,5 +74,7 @@ class Case(_Strict):
     topics: list[str] = Field(min_length=1, description="Temaer fra cases/_modell.yml.")
     services: list[str] = Field(min_length=1, description="Tjenester fra cases/_modell.yml.")
     age_groups: list[str] = Field(min_length=1, description="Aldersgrupper fra cases/_modell.yml.")
+    names: list[str] = Field(default_factory=list,
+                             description="Fornavnene i saken. Et fornavn kan bare brukes i én sak.")
     start: Optional[str] = Field(None, description="Første scene. Standard: den første i listen.")
     scenes: list[Scene] = Field(min_length=1, description="Scenene i saken.")

@@ -30,6 +30,22 @@ class Definition(_Strict):
     beskrivelse: Optional[str] = None
     ikon: Optional[str] = None
     poeng: Optional[int] = None
+    regel: Optional[str] = None          # trinn og nivåer: regelen sakene holdes til
+    bti_partner: Optional[bool] = None   # tjenester: false = teller ikke i et BTI-nivå (politiet)
+    dekning: Optional[bool] = None       # temaer: false = vises i dekningen, men kreves ikke i hver celle
+
+
+class Rule(_Strict):
+    """A teaching rule, written once; modules teach it and `kurs check` holds cases to it."""
+    id: str
+    navn: str
+    tekst: str
+
+
+class Wording(_Strict):
+    """A phrasing the course must not use, and what to write instead."""
+    tekst: str
+    rad: str
 
 
 class Definitions(_Strict):
@@ -40,6 +56,8 @@ class Definitions(_Strict):
     temaer: list[Definition] = Field(min_length=1)
     tjenester: list[Definition] = Field(min_length=1)
     aldersgrupper: list[Definition] = Field(min_length=1)
+    regler: list[Rule] = Field(default_factory=list)
+    unnga_formuleringer: list[Wording] = Field(default_factory=list)
 
     def ids(self, group: str) -> list:
         return [d.id for d in getattr(self, group)]
@@ -76,6 +94,8 @@ class Catalog:
 def _check_definitions(defs: Definitions, path: str, src) -> list[Problem]:
     problems = []
     for group in Definitions.model_fields:
+        if group == "unnga_formuleringer":
+            continue
         seen = set()
         for i, d in enumerate(getattr(defs, group)):
             if d.id in seen:

@@ -34,10 +34,15 @@ class Coverage:
     topic_level: dict = field(default_factory=dict)
     topic_tier_level: dict = field(default_factory=dict)
     service_age: dict = field(default_factory=dict)
+    optional_topics: list = field(default_factory=list)  # shown, but not required in every cell
 
     def missing(self) -> list[str]:
-        gaps = [f"{t} × {x}" for t in self.topics for x in self.tiers if not self.topic_tier.get((t, x))]
-        gaps += [f"{t} × nivå {x}" for t in self.topics for x in self.levels if not self.topic_level.get((t, x))]
+        required = [t for t in self.topics if t not in self.optional_topics]
+        gaps = [f"{t} × {x}" for t in required for x in self.tiers if not self.topic_tier.get((t, x))]
+        gaps += [f"{t} × nivå {x}" for t in required for x in self.levels if not self.topic_level.get((t, x))]
+        gaps += [f"tema {t}" for t in self.optional_topics
+                 if not any(self.topic_tier.get((t, x)) for x in self.tiers)
+                 and not any(self.topic_level.get((t, x)) for x in self.levels)]
         gaps += [f"tjeneste {s}" for s in self.services if not any(self.service_age.get((s, a)) for a in self.ages)]
         gaps += [f"aldersgruppe {a}" for a in self.ages if not any(self.service_age.get((s, a)) for s in self.services)]
         return gaps
@@ -49,6 +54,7 @@ def coverage(cases: dict[str, Case], catalog: Catalog) -> Coverage:
     cov = Coverage([str(x) for x in defs.ids("temaer")], [str(x) for x in defs.ids("trinn")],
                    [str(x) for x in defs.ids("nivaer")], [str(x) for x in defs.ids("tjenester")],
                    [str(x) for x in defs.ids("aldersgrupper")])
+    cov.optional_topics = [str(d.id) for d in defs.temaer if d.dekning is False]
     for case_id, case in sorted(cases.items()):
         tiers, levels = best_answers(case, "tier", best), best_answers(case, "level", best)
         for topic in case.topics:

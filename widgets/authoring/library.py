@@ -10,6 +10,7 @@ from ..problems import CaseNotFound, Problem, ProblemsFound, errors
 from .case import Case
 from .catalog import Catalog, load_catalog
 from .compiler import compile_case
+from .teaching_rules import teaching_rule_problems
 from .validate import case_files, load_case
 
 
@@ -37,6 +38,7 @@ def check(paths: list[Path] | None = None, cases_dir: Path | None = None) -> Che
         result.warnings += [p for p in problems if p.warning]
         if case is not None:
             result.cases[case.id] = case
+    result.problems += teaching_rule_problems(result.cases, files, catalog)
     return result
 
 

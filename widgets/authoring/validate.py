@@ -222,9 +222,9 @@ class _MeaningChecker:
                 self.add(o_here + ("feedback",), "tilbakemeldingen er tom",
                          "forklar hvorfor valget er godt eller mindre godt")
             if not _list(option.get("refs")):
-                self.add(o_here + ("refs",), "alternativet har ingen referanser",
+                self.add(o_here + ("refs",), "alternativet viser ikke til lov eller modell",
                          "kurset lover tilbakemelding med loven og modellen bak: legg til refs med nøkler "
-                         "fra cases/_referanser.yml", warning=True)
+                         "fra cases/_referanser.yml")
             for k, ref in enumerate(_list(option.get("refs"))):
                 if isinstance(ref, str) and ref not in self.catalog.references:
                     self.add(o_here + ("refs", k), f"referansen «{ref}» finnes ikke i katalogen",
