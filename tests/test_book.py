@@ -170,3 +170,17 @@ def test_every_image_has_norwegian_alt_text(book_pages):
     alts = " ".join(img["alt"] for img in book_pages[WIDGET_PAGE].images).lower()
     for word in ("liermodellen", "universelle", "selektive", "indikative"):
         assert word in alts
+
+
+def test_guides_for_authors_municipalities_and_contributors_are_in_the_book(book_html):
+    import html as html_lib
+
+    def text(name: str) -> str:
+        words = re.sub(r"<[^>]+>", "", (book_html / name).read_text(encoding="utf-8"))
+        return " ".join(html_lib.unescape(words).split())
+
+    authors = text("om/forfattere.html")
+    for needed in ("kurs new-case", "kurs check", "{{ kommune }}", "voila_url", "Til ettertanke"):
+        assert needed in authors, needed
+    assert "format_version" in text("om/kompilert-format.html")
+    assert "import-linter" in text("om/bidra.html")

@@ -75,6 +75,8 @@ def test_follow_rebuilds_after_each_save_and_survives_a_mistake(tmp_path):
         lines = out.until("Venter på endringer")
         assert any(line == "Endret: side.md" for line in lines), lines
         assert any(line.startswith("Boka er bygget på") for line in lines), lines
+        # It says where the book is, so the author knows what to open or upload.
+        assert any(line.endswith(f"Den ligger i {project / '_build' / 'html'}") for line in lines), lines
         assert "Andre utgave." in html.read_text(encoding="utf-8")
 
         (project / "side.md").write_text(PAGE.format("Se {ref}`finnes-ikke`."), encoding="utf-8")
