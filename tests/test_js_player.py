@@ -64,23 +64,6 @@ def play_python(compiled: dict, choices: list[str]) -> dict:
     return {"feedback": feedback, "summary": play.summary(), "state": play.state()}
 
 
-def state_after(compiled: dict, choices: list[str], answered_only: bool = False) -> dict:
-    """The saved state after making `choices` (at the last answer, or at the next question)."""
-    play, pending = Playthrough(compiled), list(choices)
-    while True:
-        if play.needs_choice:
-            if not pending:
-                break
-            play.choose(pending.pop(0))
-            if not pending and answered_only:
-                break
-        reflect_here(play)
-        if not play.can_proceed:
-            break
-        play.proceed()
-    return play.state()
-
-
 def restore_python(compiled: dict, state: dict) -> dict:
     try:
         return {"ok": True, "state": Playthrough(compiled, state).state()}
