@@ -114,7 +114,7 @@ def run_all(short: bool) -> tuple[list[Result], dict]:
 def markdown(results: list[Result], info: dict) -> str:
     rows = ["| | måling | resultat | mål | |", "|---|---|---|---|---|"]
     for i, r in enumerate(results, 1):
-        rows.append(f"| {i} | {r.title} | {r.shown(r.value)} | ≤ {r.shown(r.target)} | "
+        rows.append(f"| {i} | {r.title} | {r.shown(r.value)} | {r.sign} {r.shown(r.target)} | "
                     f"{'nådd' if r.met else '**ikke nådd**'} |")
     parts = [
         "# Målinger (benchmarks)",
