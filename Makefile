@@ -1,25 +1,26 @@
 # Two commands for everybody:  make serve  (show the course)  and  make test  (run every test).
-# Both create the Python environment (.venv) and the local JavaScript (_vendor/) when needed.
+# Both create the Python environment (.venv) when needed. Building the book needs no npm;
+# the tests and benchmarks use node tools (axe-core, vnu-jar, lighthouse: `npm ci`).
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 KURS   := $(VENV)/bin/kurs
 ENV_STAMP    := $(VENV)/.installed
-VENDOR_STAMP := _vendor/.installed
+NODE_STAMP   := node_modules/.installed
 
 .PHONY: serve test build check env clean chromium
 
-serve: $(ENV_STAMP) $(VENDOR_STAMP)
+serve: $(ENV_STAMP)
 	$(KURS) serve
 
-test: $(ENV_STAMP) $(VENDOR_STAMP) chromium
+test: $(ENV_STAMP) $(NODE_STAMP) chromium
 	@# pytest exits 5 when it collected no tests: that is a failure here, never a silent pass.
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Feil: pytest fant ingen tester å kjøre."; exit 1; fi; \
 	exit $$rc
 
-build: $(ENV_STAMP) $(VENDOR_STAMP)
+build: $(ENV_STAMP)
 	$(KURS) build
 
 check: $(ENV_STAMP)
@@ -33,7 +34,7 @@ $(ENV_STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-$(VENDOR_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -57,7 +58,7 @@ postgresql:
 # Benchmarks: scripts that print a table of numbers (not tests) and write them, with the
 # date and the machine, to benchmarks/RESULTS.md.
 .PHONY: bench
-bench: $(ENV_STAMP) $(VENDOR_STAMP) chromium
+bench: $(ENV_STAMP) $(NODE_STAMP) chromium
 	$(PY) benchmarks/run.py
 
 clean:

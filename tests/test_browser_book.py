@@ -59,8 +59,16 @@ def test_exercise_page_plays_resumes_and_reaches_the_summary(page, book_server, 
     assert outside == []
 
 
-def test_widget_notebook_page_works_offline(page, book_server):
+def test_tier_chooser_of_module_2_works_offline(page, book_server):
+    """The tier chooser (plain HTML and a few lines of script, no widget library) shows
+    the explanation of the tier chosen, and only that one."""
     outside = outside_requests(page)
     page.goto(f"{book_server}/modules/02-liermodellen/index.html", wait_until="networkidle")
-    expect(page.get_by_label(re.compile("Velg trinn"))).to_be_visible()
+    chooser = page.get_by_label(re.compile("Velg trinn"))
+    expect(chooser).to_be_visible()
+    expect(page.get_by_text("Universelle tiltak:")).to_be_visible()
+    expect(page.get_by_text("Selektive tiltak:")).to_be_hidden()
+    chooser.select_option(label="Trinn 2 – selektiv")
+    expect(page.get_by_text("Selektive tiltak:")).to_be_visible()
+    expect(page.get_by_text("Universelle tiltak:")).to_be_hidden()
     assert outside == []
