@@ -157,3 +157,22 @@ def test_every_image_has_norwegian_alt_text(book_pages):
     alts = " ".join(img["alt"] for img in book_pages[NOTEBOOK_PAGE].images).lower()
     for word in ("liermodellen", "universelle", "selektive", "indikative"):
         assert word in alts
+
+
+def test_every_page_has_a_description_and_an_icon(book_html, book_pages):
+    """Search engines and shared links show a description: a page's first paragraph (on
+    an exercise page the case summary), never empty. The icon is the book's own file."""
+    described = {}
+    for name in book_pages:
+        text = (book_html / name).read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in text:  # index.html only sends you on to intro.html
+            continue
+        found = re.findall(r'<meta name="description" content="([^"]*)"', text)
+        described[name] = found
+        assert len(found) == 1 and len(found[0]) >= 40, (name, found)
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        assert icon and (book_html / name).parent.joinpath(icon[1]).resolve().is_file(), name
+    summary = "En gutt i 3. klasse forteller kontaktlæreren at faren slår."
+    assert described["ovelser/skolegutt-forteller.html"][0].startswith(summary)
+    assert described["intro.html"][0].startswith("Noen barn lever med vold, psykisk sykdom eller rus")
+    assert len(set(d[0] for d in described.values())) >= len(described) - 3  # genindex/search share one

@@ -13,8 +13,9 @@ scripts. This extension, with the layout in `_theme/templates/layout.html`:
 - gives every page a `<meta name="description">`: its first paragraph (on an exercise
   page the case summary), or the front page's on pages without text of their own;
 - drops the glyph rules of the icon font from the theme's CSS (they name 2000 icons the
-  book never shows as font glyphs; the @font-face and the theme's own icon variables,
-  which admonitions use, stay).
+  book never shows as font glyphs), and points the theme's solid icon font (153 KiB,
+  used for the icons of admonitions) at a subset with only the glyphs the theme's CSS
+  still names (a few KiB), made with fontTools from the font's TrueType file.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ FA_STYLES = {"fa", "fas", "fa-solid"}
 SVG_FILE = re.compile(r'viewBox="(?P<box>[\d .]+)"[^>]*>\s*<path d="(?P<d>[^"]+)"')
 FA_GLYPH_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"[^"]*"\}')
 THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
+FONT_DIR = Path("_static") / "vendor" / "fontawesome" / "webfonts"
+SOLID_FONT, SOLID_SUBSET = "fa-solid-900.ttf", "fa-solid-900-kurs.woff"
+SOLID_FACE = re.compile(r'(@font-face\{[^}]*font-weight:900;src:)[^}]*\}')
+CSS_CODEPOINT = re.compile(r'\\([0-9a-fA-F]{4,5})(?![0-9a-fA-F])')
 
 
 # -- icons ----------------------------------------------------------------------------
@@ -173,17 +178,56 @@ def add_description(app: Sphinx, pagename, templatename, context, doctree) -> No
         context["metatags"] = f'{metatags}\n    <meta name="description" content="{html.escape(shorten(text))}">'
 
 
-# -- the theme's CSS without the icon font's glyph list -----------------------------------
+# -- the theme's CSS without the icon font's glyph list; a subset of the icon font ------
+
+def icon_codepoints(static: Path) -> list[int]:
+    """The private-use characters (icon glyphs) that the CSS files in `static` name,
+    as characters or as escapes."""
+    found: set[int] = set()
+    for css in static.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        found |= {ord(c) for c in text if 0xE000 <= ord(c) <= 0xF8FF}
+        found |= {int(h, 16) for h in CSS_CODEPOINT.findall(text) if 0xE000 <= int(h, 16) <= 0xF8FF}
+    return sorted(found)
+
+
+def subset_font(source: Path, target: Path, codepoints: list[int]) -> None:
+    """`source` with only `codepoints`, as WOFF (zlib: no brotli needed). Skipped when
+    `target` already holds these codepoints of this source."""
+    stamp = target.with_suffix(".txt")
+    key = f"{source.stat().st_size} {source.stat().st_mtime_ns} " + " ".join(map(str, codepoints))
+    if target.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.name_IDs = ["*"]  # keep the copyright and licence names
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    subset.save_font(font, str(target), options)
+    stamp.write_text(key, encoding="utf-8")
+
 
 def trim_theme_css(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    css = Path(app.outdir) / THEME_CSS
-    if css.is_file():
-        text = css.read_text(encoding="utf-8")
-        trimmed = FA_GLYPH_RULES.sub("", text)
-        if trimmed != text:
-            css.write_text(trimmed, encoding="utf-8")
+    outdir = Path(app.outdir)
+    css = outdir / THEME_CSS
+    if not css.is_file():
+        return
+    text = css.read_text(encoding="utf-8")
+    trimmed = FA_GLYPH_RULES.sub("", text)
+    if trimmed != text:
+        css.write_text(trimmed, encoding="utf-8")
+    fonts = outdir / FONT_DIR
+    if (fonts / SOLID_FONT).is_file() and SOLID_FACE.search(trimmed):
+        subset_font(fonts / SOLID_FONT, fonts / SOLID_SUBSET, icon_codepoints(outdir / "_static"))
+        face = SOLID_FACE.sub(lambda m: f'{m[1]}url(../vendor/fontawesome/webfonts/{SOLID_SUBSET}) format("woff")}}',
+                              trimmed, count=1)
+        css.write_text(face, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
