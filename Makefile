@@ -14,7 +14,7 @@ NODE_STAMP   := node_modules/.installed
 serve: $(ENV_STAMP)
 	$(KURS) serve
 
-test: $(ENV_STAMP) $(NODE_STAMP) chromium
+test: $(ENV_STAMP) $(NODE_STAMP) chromium java
 	@# pytest exits 5 when it collected no tests: that is a failure here, never a silent pass.
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Feil: pytest fant ingen tester å kjøre."; exit 1; fi; \
@@ -44,6 +44,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Installer Chromium først: sudo apt-get install chromium"; exit 1; fi; }
+
+# The Nu Html Checker (tests/test_html_valid.py) is a Java program (npm vnu-jar).
+.PHONY: java
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else echo "Installer Java først: sudo apt-get install openjdk-17-jre-headless"; exit 1; fi; }
 
 # The workshop store is tested against a real PostgreSQL server too: Debian's postgresql
 # (the tests start the cluster), or a server named by KURS_TEST_PG_URL.
