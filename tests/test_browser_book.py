@@ -72,3 +72,21 @@ def test_tier_chooser_of_module_2_works_offline(page, book_server):
     expect(page.get_by_text("Selektive tiltak:")).to_be_visible()
     expect(page.get_by_text("Universelle tiltak:")).to_be_hidden()
     assert outside == []
+
+
+def test_search_finds_pages_and_shows_each_with_its_summary(page, book_server):
+    """The search scripts load only on the search page (deferred); each result comes with
+    the summary of the page, in Sphinx's order (the course's sok.js holds a result back
+    until its summary is there)."""
+    outside = outside_requests(page)
+    page.goto(f"{book_server}/search.html?q=samtykke")
+    expect(page.locator("#search-results .search-summary")).to_contain_text("fant", timeout=15_000)
+    results = page.locator("#search-results ul.search > li")
+    expect(results.last.locator("p.context")).to_be_visible()
+    count = results.count()
+    assert count >= 3
+    assert page.locator("#search-results ul.search > li > p.context").count() == count
+    titles = " ".join(results.all_inner_texts())
+    assert "Taushetsplikt og samtykke" in titles
+    assert page.locator("#search-results ul.search span.highlighted").count() >= count
+    assert outside == []
