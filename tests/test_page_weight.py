@@ -138,3 +138,28 @@ def test_icon_font_is_a_small_subset(book_html):
     for var in ("info-circle", "exclamation-circle", "exclamation-triangle", "lightbulb", "bell"):
         glyph = re.search(rf'--pst-icon-{var}:"(.)"', css)
         assert glyph and ord(glyph[1]) in cmap, var
+
+
+def test_a_page_keeps_what_it_uses_and_defers_it():
+    """A page with a code block keeps the copy button (a later page of a municipality
+    may have one); a page without toggles loses the toggle button. Scripts are deferred,
+    except the one the inline scripts after it read."""
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    from widgets.lean_pages import lean_assets
+
+    context = {
+        "body": '<div class="highlight-python notranslate"><div class="highlight"><pre>1</pre></div></div>',
+        "script_files": [_JavaScript("_static/documentation_options.js"), _JavaScript("_static/copybutton.js"),
+                         _JavaScript("_static/togglebutton.js"), _JavaScript(None, body="let toggleHintShow = 'x';"),
+                         _JavaScript("_static/case-player.js", **{"async": "async"})],
+        "css_files": [_CascadingStyleSheet("_static/copybutton.css"), _CascadingStyleSheet("_static/togglebutton.css"),
+                      _CascadingStyleSheet("_static/kurs.css")],
+    }
+    lean_assets(None, "side", "page.html", context, None)
+    scripts = {js.filename: js.attributes for js in context["script_files"]}
+    assert list(scripts) == ["_static/documentation_options.js", "_static/copybutton.js", "_static/case-player.js"]
+    assert "defer" not in scripts["_static/documentation_options.js"]
+    assert scripts["_static/copybutton.js"].get("defer") == "defer"
+    assert "defer" not in scripts["_static/case-player.js"]
+    assert [css.filename for css in context["css_files"]] == ["_static/copybutton.css", "_static/kurs.css"]
