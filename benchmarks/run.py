@@ -103,7 +103,9 @@ NOTES = {
     "lh-vekt": (
         "Overført HTML, JavaScript og CSS (gzip). `tests/test_page_weight.py` sjekker det samme for "
         "alle bygde sider (grense 150 KiB), regnet fra filene. Skriften med temaets ikoner for "
-        "merknadsbokser er et utdrag på 2 KiB (fontTools) i stedet for 153 KiB."),
+        "merknadsbokser er et utdrag på 2 KiB (fontTools) i stedet for 153 KiB, så med skrifter er "
+        "sidene også under 250 KiB. «alt» i tabellen under tar også med bilder (figuren i modul 2) "
+        "og, på søkesiden, sidene som søket henter for å vise sammendrag av treffene."),
 }
 
 
