@@ -1,19 +1,20 @@
 # Two commands for everybody:  make serve  (show the course)  and  make test  (run every test).
-# Both create the Python environment (.venv) and the local JavaScript (_vendor/) when needed.
+# Both create the Python environment (.venv) when needed. Building the book needs no npm;
+# the tests and benchmarks use node tools (axe-core, vnu-jar, lighthouse: `npm ci`).
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 KURS   := $(VENV)/bin/kurs
 ENV_STAMP    := $(VENV)/.installed
-VENDOR_STAMP := _vendor/.installed
+NODE_STAMP   := node_modules/.installed
 
 .PHONY: serve test test-fast build check env clean chromium
 
-serve: $(ENV_STAMP) $(VENDOR_STAMP)
+serve: $(ENV_STAMP)
 	$(KURS) serve
 
-test: $(ENV_STAMP) $(VENDOR_STAMP) chromium
+test: $(ENV_STAMP) $(NODE_STAMP) chromium java
 	@# pytest exits 5 when it collected no tests: that is a failure here, never a silent pass.
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Feil: pytest fant ingen tester å kjøre."; exit 1; fi; \
@@ -23,7 +24,7 @@ test: $(ENV_STAMP) $(VENDOR_STAMP) chromium
 test-fast: $(ENV_STAMP)
 	$(PY) -m pytest tests -m "not slow" -q
 
-build: $(ENV_STAMP) $(VENDOR_STAMP)
+build: $(ENV_STAMP)
 	$(KURS) build
 
 check: $(ENV_STAMP)
@@ -37,7 +38,7 @@ $(ENV_STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-$(VENDOR_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -47,6 +48,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Installer Chromium først: sudo apt-get install chromium"; exit 1; fi; }
+
+# The Nu Html Checker (tests/test_html_valid.py) is a Java program (npm vnu-jar).
+.PHONY: java
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else echo "Installer Java først: sudo apt-get install openjdk-17-jre-headless"; exit 1; fi; }
 
 # The workshop store is tested against a real PostgreSQL server too: Debian's postgresql
 # (the tests start the cluster), or a server named by KURS_TEST_PG_URL.
@@ -61,7 +70,7 @@ postgresql:
 # Benchmarks: scripts that print a table of numbers (not tests) and write them, with the
 # date and the machine, to benchmarks/RESULTS.md.
 .PHONY: bench
-bench: $(ENV_STAMP) $(VENDOR_STAMP) chromium
+bench: $(ENV_STAMP) $(NODE_STAMP) chromium
 	$(PY) benchmarks/run.py
 
 clean:

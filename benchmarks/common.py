@@ -33,7 +33,8 @@ CASE = "skolegutt-forteller"
 
 @dataclass
 class Result:
-    """One row of the table: `value` measured against `target` (value <= target)."""
+    """One row of the table: `value` measured against `target` (value <= target, or
+    value >= target for a score where higher is better: `at_least`)."""
 
     key: str
     title: str
@@ -41,19 +42,26 @@ class Result:
     unit: str
     target: float
     detail: list[str] = field(default_factory=list)
+    at_least: bool = False
 
     @property
     def met(self) -> bool:
-        return self.value <= self.target
+        return self.value >= self.target if self.at_least else self.value <= self.target
+
+    @property
+    def sign(self) -> str:
+        return "≥" if self.at_least else "≤"
 
     def shown(self, number: float) -> str:
+        if self.unit == "poeng":
+            return f"{number:.0f} poeng"
         return f"{number:.2f} ×" if self.unit == "×" else f"{number:.2f} {self.unit}"
 
 
 def table(results: list[Result]) -> str:
     rows = [("", "måling", "resultat", "mål", "")]
     for i, r in enumerate(results, 1):
-        rows.append((str(i), r.title, r.shown(r.value), "≤ " + r.shown(r.target), "nådd" if r.met else "IKKE NÅDD"))
+        rows.append((str(i), r.title, r.shown(r.value), f"{r.sign} " + r.shown(r.target), "nådd" if r.met else "IKKE NÅDD"))
     widths = [max(len(row[c]) for row in rows) for c in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

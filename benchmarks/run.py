@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import book_build  # noqa: E402
 import engine_speed  # noqa: E402
 import kernel_memory  # noqa: E402
+import lighthouse  # noqa: E402
 import static_first_option  # noqa: E402
 import static_size  # noqa: E402
 import voila_first_option  # noqa: E402
@@ -76,7 +77,52 @@ NOTES = {
     "motor": (
         "Motoren er ren Python uten UI. Tiden er for gjennomspillingene; kompileringen av alle "
         "sakene (med sjekk) står under."),
+    "lh-ytelse": (
+        "Lighthouse 12.2.3 i mobilprofilen (simulert treg 4G og 4× tregere CPU) på én side av hver "
+        "type, servert med gzip (`benchmarks/lighthouse.py`). Det som tok tiden før (tabellen «før» "
+        "nederst): temaets `fontawesome.js` (529 KiB gzip) for et dusin ikoner, søkeindeksen på alle "
+        "sider, åtte skript i `<head>` som stoppet første opptegning, og widgetbiblioteket (890 KiB) "
+        "på modul 2. Nå tegnes ikonene som SVG rett i siden, søkeskriptene lastes bare på søkesiden, "
+        "skript og CSS fra utvidelser som siden ikke bruker, er tatt bort side for side, resten er "
+        "`defer` (`widgets/book/lean_pages.py`, `_theme/templates/`), og trinnvelgeren i modul 2 er vanlig "
+        "HTML. Ytelsestallet avhenger av hvor travel maskinen er (flere økter deler to kjerner): "
+        "ankeret, som ikke er endret, har gitt alt fra 55 til 97 i kjøringer samme kveld. Se "
+        "belastningen øverst."),
+    "lh-andre": (
+        "Beste praksis var 96 på alle sider: temaets skript skrev «Got invalid theme mode» i konsollen "
+        "(fargemodus tom), og nettleseren fikk 404 på /favicon.ico. Nå settes en gyldig fargemodus "
+        "før første opptegning (`layout.html`), og boka har sitt eget ikon (`_theme/favicon.svg`)."),
+    "lh-seo": (
+        "SEO var 90: ingen side hadde `<meta name=\"description\">`. Nå får hver side sitt første "
+        "avsnitt (på øvelsessidene sakens sammendrag) som beskrivelse."),
+    "lh-lcp": (
+        "Største innholdselement (LCP) var 5,7–6,6 s, og 11,6 s på modul 2. Søkesiden og "
+        "øvelsessidene hadde også forskyvninger (CLS): søketreffene ble skjøvet ned når "
+        "sammendragene kom (nå vises hvert treff med sammendraget, `_theme/static/sok.js`), og "
+        "spilleren ble tegnet etter første opptegning (nå `blocking=\"render\"`, fortsatt async)."),
+    "lh-vekt": (
+        "Overført HTML, JavaScript og CSS (gzip). `tests/test_page_weight.py` sjekker det samme for "
+        "alle bygde sider (grense 150 KiB), regnet fra filene. Skriften med temaets ikoner for "
+        "merknadsbokser er et utdrag på 2 KiB (fontTools) i stedet for 153 KiB, så med skrifter er "
+        "sidene også under 250 KiB. «alt» i tabellen under tar også med bilder (figuren i modul 2) "
+        "og, på søkesiden, sidene som søket henter for å vise sammendrag av treffene."),
 }
+
+
+# Lighthouse before issue 16 (2026-12-01, commit cb0997e, one run per page), kept as the
+# "before" next to each new run.
+LIGHTHOUSE_BEFORE = """Før (2026-12-01, før sakens endringer: `fontawesome.js` og søkeindeksen på alle sider,
+widgetbiblioteket på modul 2; én kjøring per side):
+
+| side | ytelse | tilgj. | beste pr. | SEO | FCP | LCP | alt | HTML+JS+CSS | forespørsler |
+|---|---|---|---|---|---|---|---|---|---|
+| forside | 96 | 100 | 96 | 90 | 2.3 s | 2.3 s | 854 KiB | 701 KiB | 28 |
+| tekstmodul | 71 | 100 | 96 | 90 | 3.2 s | 5.9 s | 857 KiB | 703 KiB | 28 |
+| notatbokmodul | 49 | 100 | 96 | 91 | 11.3 s | 11.6 s | 1891 KiB | 1620 KiB | 33 |
+| øvelse | 72 | 100 | 96 | 90 | 3.2 s | 5.9 s | 866 KiB | 713 KiB | 30 |
+| «Øvelser» | 73 | 100 | 96 | 90 | 3.0 s | 5.7 s | 853 KiB | 700 KiB | 28 |
+| søk | 63 | 100 | 96 | 90 | 3.2 s | 6.6 s | 967 KiB | 699 KiB | 40 |
+| standard JB1 (anker) | 90 | 100 | 96 | 90 | 2.9 s | 2.9 s | 837 KiB | 683 KiB | 28 |"""
 
 
 def load() -> str:
@@ -88,7 +134,7 @@ def load() -> str:
 
 def run_all(short: bool) -> tuple[list[Result], dict]:
     runs = {"statisk": 6 if short else 20, "voila": 2 if short else 5, "minne": 1 if short else 3,
-            "bygging": 1 if short else 3}
+            "bygging": 1 if short else 3, "lighthouse": 1 if short else 3}
     info = {"start": datetime.datetime.now(), "load_start": load()}
     results: list[Result] = []
 
@@ -101,6 +147,9 @@ def run_all(short: bool) -> tuple[list[Result], dict]:
 
     build_result, html_dir = step("bygging av boka", lambda: book_build.run(runs["bygging"]))
     results.append(step("statisk øvelse", lambda: static_first_option.run(runs["statisk"], html_dir)))
+    lh = step("Lighthouse", lambda: lighthouse.run(runs["lighthouse"], html_dir))
+    results += lh.results
+    info["lighthouse"] = lh
     results.append(step("Voila-øvelse", lambda: voila_first_option.run(runs["voila"])))
     results.append(step("minne", lambda: kernel_memory.run(runs["minne"])))
     results.append(build_result)
@@ -114,7 +163,7 @@ def run_all(short: bool) -> tuple[list[Result], dict]:
 def markdown(results: list[Result], info: dict) -> str:
     rows = ["| | måling | resultat | mål | |", "|---|---|---|---|---|"]
     for i, r in enumerate(results, 1):
-        rows.append(f"| {i} | {r.title} | {r.shown(r.value)} | ≤ {r.shown(r.target)} | "
+        rows.append(f"| {i} | {r.title} | {r.shown(r.value)} | {r.sign} {r.shown(r.target)} | "
                     f"{'nådd' if r.met else '**ikke nådd**'} |")
     parts = [
         "# Målinger (benchmarks)",
@@ -131,6 +180,15 @@ def markdown(results: list[Result], info: dict) -> str:
     for i, r in enumerate(results, 1):
         status = "Målet er nådd." if r.met else "**Målet er ikke nådd i denne kjøringen.**"
         parts += [f"## {i}. {r.title}", "", *[f"- {d}" for d in r.detail], "", f"{status} {NOTES[r.key]}", ""]
+    lh = info.get("lighthouse")
+    if lh is not None:
+        parts += ["## Lighthouse per side (mobil)", "",
+                  "Sidene i denne kjøringen, og en side i en standard Jupyter Book 1 (to sider, "
+                  "standardoppsett) bygget i samme kjøring som anker. «HTML+JS+CSS» og «alt» er det "
+                  "som ble overført (gzip); «alt» tar med bilder og skrifter.", "",
+                  lighthouse.markdown_table(lh.rows), ""]
+        parts += [f"- under full score, {name}: {', '.join(audits)}" for name, audits in lh.failing.items()]
+        parts += ["", LIGHTHOUSE_BEFORE, ""]
     return "\n".join(parts)
 
 
@@ -146,6 +204,9 @@ def main() -> None:
     print()
     print(table(results))
     print()
+    if "lighthouse" in info:
+        print(lighthouse.text_table(info["lighthouse"].rows))
+        print()
     for i, r in enumerate(results, 1):
         print(f"{i}. {r.title}")
         for d in r.detail:

@@ -58,8 +58,34 @@ def test_exercise_page_plays_resumes_and_reaches_the_summary(page, book_server, 
     assert outside == []
 
 
-def test_widget_notebook_page_works_offline(page, book_server):
+def test_tier_chooser_of_module_2_works_offline(page, book_server):
+    """The tier chooser (plain HTML and a few lines of script, no widget library) shows
+    the explanation of the tier chosen, and only that one."""
     outside = outside_requests(page)
     page.goto(f"{book_server}/modules/02-liermodellen/index.html", wait_until="networkidle")
-    expect(page.get_by_label(re.compile("Velg trinn"))).to_be_visible()
+    chooser = page.get_by_label(re.compile("Velg trinn"))
+    expect(chooser).to_be_visible()
+    expect(page.get_by_text("Universelle tiltak:")).to_be_visible()
+    expect(page.get_by_text("Selektive tiltak:")).to_be_hidden()
+    chooser.select_option(label="Trinn 2 – selektiv")
+    expect(page.get_by_text("Selektive tiltak:")).to_be_visible()
+    expect(page.get_by_text("Universelle tiltak:")).to_be_hidden()
+    assert outside == []
+
+
+def test_search_finds_pages_and_shows_each_with_its_summary(page, book_server):
+    """The search scripts load only on the search page (deferred); each result comes with
+    the summary of the page, in Sphinx's order (the course's sok.js holds a result back
+    until its summary is there)."""
+    outside = outside_requests(page)
+    page.goto(f"{book_server}/search.html?q=samtykke")
+    expect(page.locator("#search-results .search-summary")).to_contain_text("fant", timeout=15_000)
+    results = page.locator("#search-results ul.search > li")
+    expect(results.last.locator("p.context")).to_be_visible()
+    count = results.count()
+    assert count >= 3
+    assert page.locator("#search-results ul.search > li > p.context").count() == count
+    titles = " ".join(results.all_inner_texts())
+    assert "Taushetsplikt og samtykke" in titles
+    assert page.locator("#search-results ul.search span.highlighted").count() >= count
     assert outside == []

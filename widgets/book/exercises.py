@@ -212,10 +212,11 @@ def add_player_assets(app: Sphinx, pagename, templatename, context, doctree) -> 
     if doctree is not None and doctree.next_node(
             lambda n: isinstance(n, nodes.raw) and "case_exercise" in n.attributes) is not None:
         app.add_css_file(CSS_FILE)
-        # async, not defer: deferred scripts run in page order, after the theme's 1.5 MB
-        # fontawesome.js. The player starts as soon as its container is parsed
-        # (case-player.js); high priority, or Chromium fetches async scripts last.
-        app.add_js_file(JS_FILE, loading_method="async", fetchpriority="high")
+        # async, not defer: deferred scripts run in page order, after the theme's.
+        # The player starts as soon as its container is parsed (case-player.js); high
+        # priority, or Chromium fetches async scripts last. blocking="render": the page is
+        # first painted with the player drawn, so nothing below it moves (layout shift).
+        app.add_js_file(JS_FILE, loading_method="async", fetchpriority="high", blocking="render")
 
 
 def setup(app: Sphinx) -> dict:
