@@ -61,32 +61,15 @@ def compiled_dir() -> Path | None:
     return Path(os.environ[COMPILED_ENV]) if os.environ.get(COMPILED_ENV) else None
 
 
-def municipality(config: Path) -> dict:
-    """The `kommune` block (sphinx: config: kommune:) of a book config file; {} if the
-    file or the block is missing. A config that cannot be read raises ProblemsFound
-    with a Norwegian message naming the file and line: the apps must never silently
-    show another municipality than the book."""
-    from .problems import Problem, ProblemsFound, display_path
+def municipality(config: Path, top_level: bool = False) -> dict:
+    """The municipality's settings: the `kommune` block (sphinx: config: kommune:) of a book
+    config file, or with `top_level` a municipality's own settings file (fjordvik.yml).
+    {} if a book config or its block is missing. The block is checked like a case
+    (widgets.authoring.kommune): any mistake raises ProblemsFound with Norwegian messages
+    naming file, line and field. The apps must never silently show another
+    municipality than the book, nor an empty cell for a mistyped field."""
+    from .authoring.kommune import CONFIG_PREFIX, municipality_block
 
-    if not config.is_file():
+    if not top_level and not config.is_file():
         return {}
-    import yaml
-
-    shown = display_path(config)
-    try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ProblemsFound([Problem(shown, mark.line + 1 if mark else 1, "",
-                                     "filen kan ikke leses (YAML-feil)",
-                                     "sjekk innrykk, kolon og anførselstegn på denne linjen")]) from None
-    except (OSError, UnicodeDecodeError):
-        raise ProblemsFound([Problem(shown, 1, "", "filen kan ikke åpnes", "sjekk filnavn og tilgang")]) from None
-    sphinx = data.get("sphinx") if isinstance(data, dict) else None
-    block = ((sphinx or {}).get("config") or {}).get("kommune") if isinstance(sphinx, dict) else None
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        raise ProblemsFound([Problem(shown, 1, "sphinx.config.kommune", "skal være felt med verdier",
-                                     "skriv navn:, tjenester:, rutiner: og lenker: under kommune:")])
-    return block
+    return dict(municipality_block(config, () if top_level else CONFIG_PREFIX))
