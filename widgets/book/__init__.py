@@ -5,4 +5,6 @@ municipality's settings) and building the book. In _config.yml: `widgets.book`."
 def setup(app):
     from .exercises import setup as exercises
 
+    for name in ("output", "remembered", "handouts"):
+        app.setup_extension(f"widgets.book.{name}")
     return exercises(app)
