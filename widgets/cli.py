@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="vis dekningen (tema × trinn × nivå, tjeneste × alder); feil hvis en påkrevd celle er tom")
     c.add_argument("--lix", action="store_true",
                    help="vis lesbarhet (LIX) for hver modulside; feil hvis en side har LIX over 55")
+    c.add_argument("--kommune", type=Path, default=None, metavar="FIL",
+                   help="sjekk kommunens innstillingsfil (og egne saker i saker/ ved siden av den)")
+    c.add_argument("--config", type=Path, default=None, metavar="FIL",
+                   help="sjekk kommunens blokk i denne bokinnstillingen (standard: _config.yml)")
 
     c.set_defaults(func=cmd_check)
 
@@ -51,8 +55,20 @@ def _parser() -> argparse.ArgumentParser:
 
     n.set_defaults(func=cmd_new_case)
 
-    b = sub.add_parser("build", help="bygg boka (HTML) med advarsler som feil")
-    b.add_argument("--ut", type=Path, default=None, help="byggemappe (standard: _build)")
+    nk = sub.add_parser("new-kommune", help="lag en innstillingsfil for kommunen din",
+                        description="Skriver en innstillingsfil med forklaringer. Rediger den, og bygg "
+                                    "kurset med «kurs build --kommune FIL --ut nettside/».")
+    nk.add_argument("fil", type=Path, metavar="FIL", help="f.eks. fjordvik.yml")
+    nk.set_defaults(func=cmd_new_kommune)
+
+    b = sub.add_parser("build", help="bygg boka (HTML) med advarsler som feil",
+                       description="Bygger kurset som nettsider. En kommune trenger bare sin egen "
+                                   "innstillingsfil: kurs build --kommune fjordvik.yml --ut nettside/")
+    b.add_argument("--ut", type=Path, default=None,
+                   help="med --kommune: mappen med nettsiden som skal lastes opp (standard: nettside/ ved "
+                        "siden av innstillingsfilen); ellers byggemappen (standard: _build)")
+    b.add_argument("--kommune", type=Path, default=None, metavar="FIL",
+                   help="bygg kurset for kommunen i denne innstillingsfilen (lag den med «kurs new-kommune»)")
     b.add_argument("--følg", dest="folg", action="store_true",
                    help="bygg på nytt hver gang du lagrer en side (stopp med Ctrl+C)")
 
@@ -120,14 +136,28 @@ def _print_problems(problems) -> None:
         print(problem)
 
 
+def _settings_problems(path: Path, top_level: bool) -> list:
+    from .problems import ProblemsFound
+
+    try:
+        names.municipality(path, top_level=top_level)
+    except ProblemsFound as exc:
+        return exc.problems
+    return []
+
+
 def cmd_check(args) -> int:
     from .authoring.library import check
 
+    if args.kommune is not None:
+        return _check_kommune(args.kommune)
     result = check(args.paths or None)
-    _print_problems(result.problems)
+    settings = _settings_problems(_config_path(args, names.project_root()), top_level=False)
+    _print_problems(result.problems + settings)
     n = len(result.files)
-    print(f"{n} {'sak' if n == 1 else 'saker'}, {len(result.problems)} feil")
-    failed = bool(result.problems)
+    print(f"{n} {'sak' if n == 1 else 'saker'}, {len(result.problems)} feil"
+          + (f"; innstillingene: {len(settings)} feil" if settings else ""))
+    failed = bool(result.problems or settings)
     if args.coverage and result.catalog is not None:
         failed |= _print_coverage(result)
     if args.lix:
@@ -232,11 +262,61 @@ def cmd_new_case(args) -> int:
 MAX_ID = 80  # an id is a file name and part of URLs
 
 
-def cmd_build(args) -> int:
-    from .book.build import build
+def _check_kommune(path: Path) -> int:
+    from .book.kommune_build import check_local_cases
+    from .book.sources import book_source
 
+    problems = _settings_problems(path, top_level=True)
+    cases = check_local_cases(path.resolve().parent, book_source()) if path.is_file() else []
+    _print_problems(problems + cases)
+    print(f"Innstillingene: {len(problems)} feil; egne saker: {len(cases)} feil")
+    return 1 if problems or cases else 0
+
+
+def cmd_new_kommune(args) -> int:
+    from .book.kommune_build import copy_starter
+
+    target = copy_starter(args.fil)
+    print(f"Ny innstillingsfil: {target}. Skriv kommunens navn, tjenester og lenker i den, og bygg "
+          f"kurset med «kurs build --kommune {target} --ut nettside/».")
+    return 0
+
+
+def _build_kommune(args) -> int:
+    from .book.build import build
+    from .book.kommune_build import prepare, publish
+
+    if args.folg:
+        print("--følg virker ikke sammen med --kommune ennå: bygg på nytt når du har endret filen.")
+        return 2
+    variant = prepare(args.kommune)
+    code, _ = build(variant.source, variant.builddir, quiet_where=True)
+    if code:
+        return code
+    target = args.ut or variant.settings_file.parent / "nettside"
+    n = publish(variant.html, target, variant.settings)
+    print(f"Nettsiden for {variant.settings['navn']} ligger i {target} ({n} filer). "
+          "Last opp alt i mappen til nettstedet.")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .book.build import build, variant_dir
+
+    if args.kommune is not None:
+        return _build_kommune(args)
     root = names.project_root()
-    code, _ = build(root, args.ut, follow=args.folg, config=args.config)
+    config = _config_path(args, root)
+    problems = _settings_problems(config, top_level=False)
+    if problems:
+        _print_problems(problems)
+        print(f"Boka ble ikke bygget: {len(problems)} feil i innstillingene.")
+        return 1
+    builddir = args.ut
+    if builddir is None and args.config is not None:
+        builddir = variant_dir(root, args.config)
+    variant = args.config.stem if args.config is not None else ""
+    code, _ = build(root, builddir, follow=args.folg, config=args.config, variant=variant)
     return code
 
 

@@ -163,15 +163,30 @@ class _Progress:
         return code, self.problems
 
 
+def variant_dir(root: Path, config: Path) -> Path:
+    """Where a variant (`kurs build --config bydel.yml`) is built: its own folder, so
+    variants never overwrite each other or the main book."""
+    from .output import slug
+
+    return Path(root) / "_build" / "varianter" / slug(Path(config).stem)
+
+
 def build(root: Path, builddir: Path | None = None, out=sys.stderr,
-          follow: bool = False, config: Path | None = None) -> tuple[int, list[str]]:
+          follow: bool = False, config: Path | None = None, variant: str = "",
+          quiet_where: bool = False) -> tuple[int, list[str]]:
     """Build the book with warnings as errors. Shows progress on `out`.
     Returns (exit code, warning lines). With `follow`, builds again after every change
-    to a source file until Ctrl+C, and returns the last build's result."""
+    to a source file until Ctrl+C, and returns the last build's result. `variant` names
+    the book's own `localStorage` namespace (widgets.book.output)."""
+    import os
+
+    from ..settings import VARIANT_ENV
+
+    env = {**os.environ, VARIANT_ENV: variant} if variant else None
     proc = subprocess.Popen(build_command(root, builddir, follow, config), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, cwd=root, bufsize=1)
+                            stderr=subprocess.STDOUT, text=True, cwd=root, bufsize=1, env=env)
     assert proc.stdout is not None
-    progress = _Progress(out, html_dir(root, builddir))
+    progress = _Progress(out, None if quiet_where else html_dir(root, builddir))
     result: tuple[int, list[str]] = (1, [])
     interrupted = False
     try:
