@@ -290,7 +290,13 @@ def _build_kommune(args) -> int:
         print("--følg virker ikke sammen med --kommune ennå: bygg på nytt når du har endret filen.")
         return 2
     variant = prepare(args.kommune)
-    code, _ = build(variant.source, variant.builddir, quiet_where=True)
+    from .problems import display_path
+
+    home = variant.settings_file.parent
+    paths = {str(variant.source / "lokalt") + os.sep: display_path(home / "sider") + os.sep,
+             str(variant.source / "cases") + os.sep: display_path(home / "saker") + os.sep,
+             str(variant.source) + os.sep: ""}
+    code, _ = build(variant.source, variant.builddir, quiet_where=True, paths=paths)
     if code:
         return code
     target = args.ut or variant.settings_file.parent / "nettside"
