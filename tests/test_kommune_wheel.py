@@ -142,3 +142,7 @@ def test_a_failed_build_fails_again_until_it_is_fixed(installed, tmp_path):
     page.write_text("# Våre rutiner\n\nSkjemaet får du av lederen din.\n", encoding="utf-8")
     fixed = kurs(installed, *build, cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    page.unlink()   # a page the municipality removes is gone from the site, too
+    assert kurs(installed, *build, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "nettside" / "intro.html").is_file()
+    assert not (tmp_path / "nettside" / "lokalt" / "rutiner.html").exists()

@@ -300,7 +300,7 @@ def _build_kommune(args) -> int:
     if code:
         return code
     target = args.ut or variant.settings_file.parent / "nettside"
-    n = publish(variant.html, target, variant.settings)
+    n = publish(variant.html, target, variant.settings, variant.source)
     print(f"Nettsiden for {variant.settings['navn']} ligger i {target} ({n} filer). "
           "Last opp alt i mappen til nettstedet.")
     return 0

@@ -107,8 +107,25 @@ def _looks_like_ours(folder: Path) -> bool:
     return (folder / "intro.html").is_file() or (folder / "index.html").is_file()
 
 
-def publish(html: Path, target: Path, settings: dict) -> int:
-    """Copy the built site to `target`, leaving out what is not to be published.
+SPECIAL_PAGES = {"index.html", "genindex.html", "search.html", "py-modindex.html"}
+
+
+def is_current(rel: Path, source: Path | None) -> bool:
+    """Is this built page still a page of the book? Sphinx leaves the HTML of a removed
+    page (a local page or case deleted since the last build) in its output."""
+    if source is None or rel.suffix != ".html" or rel.parts[0] in ("_static", "_images"):
+        return True
+    if rel.as_posix() in SPECIAL_PAGES:
+        return True
+    if rel.parts[0] == "utskrift":
+        case_id = rel.stem.rsplit("-", 1)[0]
+        return (source / "cases" / f"{case_id}.yml").is_file()
+    return any((source / rel).with_suffix(suffix).is_file() for suffix in (".md", ".ipynb"))
+
+
+def publish(html: Path, target: Path, settings: dict, source: Path | None = None) -> int:
+    """Copy the built site to `target`, leaving out what is not to be published (and,
+    with `source`, pages whose source is gone).
     Files in `target` from an earlier build that are gone now are removed; a folder that
     holds something else is never emptied. Returns the number of files."""
     target = Path(target).resolve()
@@ -119,7 +136,7 @@ def publish(html: Path, target: Path, settings: dict) -> int:
     files = {}
     for path in html.rglob("*"):
         rel = path.relative_to(html)
-        if path.is_file() and not (set(rel.parts) & skip):
+        if path.is_file() and not (set(rel.parts) & skip) and is_current(rel, source):
             files[rel] = path
     sync_tree(files, target, keep=())
     return len(files)
