@@ -341,6 +341,11 @@ def cmd_serve(args) -> int:
     from .book.build import build, serve
 
     root = names.project_root()
+    problems = _settings_problems(_config_path(args, root), top_level=False)
+    if problems:
+        _print_problems(problems)
+        print(f"Boka ble ikke bygget: {len(problems)} feil i innstillingene.")
+        return 1
     if not args.uten_bygg:
         code, _ = build(root, config=args.config)
         if code:

@@ -2,8 +2,9 @@
 
 - Hidden folders (`.name`) and every virtual environment (a folder with `pyvenv.cfg`)
   are left out of the sources, wherever they are in the project.
-- No `_sources/` and no source-download button, unless the municipality asks for them
-  (`kommune.kildefiler: true`).
+- No `.buildinfo`, no `_sources/` and no source-download button, unless the municipality
+  asks for them (`kommune.kildefiler: true`). Sphinx needs `.buildinfo` to know which
+  pages to write again: it is kept in the build folder's `.doctrees/` between builds.
 - Each book has its own `localStorage` namespace: `<meta name="kurs-lagring">`, from
   `kommune.lagringsnavn` or the municipality's name (and the variant, for `--config`).
   The JS player prefixes its keys with it.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -76,6 +78,26 @@ def publish_settings(app: Sphinx, config) -> None:
     config.html_theme_options = options
 
 
+BUILDINFO, KEPT_BUILDINFO = ".buildinfo", "kurs-buildinfo"
+
+
+def _wants_sources(app: Sphinx) -> bool:
+    return bool((app.config.kommune or {}).get("kildefiler"))
+
+
+def restore_buildinfo(app: Sphinx) -> None:
+    kept, live = Path(app.doctreedir) / KEPT_BUILDINFO, Path(app.outdir) / BUILDINFO
+    if kept.is_file() and not live.exists():
+        live.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(kept), str(live))
+
+
+def hide_buildinfo(app: Sphinx, exc) -> None:
+    live = Path(app.outdir) / BUILDINFO
+    if not _wants_sources(app) and live.is_file():
+        shutil.move(str(live), str(Path(app.doctreedir) / KEPT_BUILDINFO))
+
+
 def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     name = storage_name(app.config.kommune or {}, os.environ.get(VARIANT_ENV, ""))
     context["metatags"] = context.get("metatags", "") + f'<meta name="kurs-lagring" content="{name}">\n'
@@ -85,5 +107,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", exclude_sources, priority=300)
     app.connect("config-inited", publish_settings, priority=600)
     app.connect("html-page-context", page_context)
+    app.connect("builder-inited", restore_buildinfo)
+    app.connect("build-finished", hide_buildinfo, priority=900)
     app.add_js_file(None, body=PRINT_DATE_JS)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
