@@ -47,10 +47,12 @@ def starter_text(name: str) -> str:
     return STARTER.read_text(encoding="utf-8").replace("{fil}", name)
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def _write_if_changed(path: Path, text: str) -> bool:
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        return True
+    return False
 
 
 def check_local_cases(home: Path, book: Path) -> list[Problem]:
@@ -99,7 +101,13 @@ def prepare(settings_file: Path) -> Variant:
         part = {"caption": f"Fra {settings['navn']}",
                 "chapters": [{"file": f"{LOCAL_PAGES_IN_BOOK}/{p.stem}"} for p in pages]}
         toc["parts"].insert(len(toc["parts"]) - 1, part)
-    _write_if_changed(source / "_toc.yml", yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
+    toc_text = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
+    _write_if_changed(source / "_toc.yml", toc_text)
+    # Every page shows the table of contents in its sidebar, but Sphinx writes only the pages
+    # that changed: a new or removed local page or case means every page is written again.
+    shape = toc_text + "\n".join(sorted(str(rel) for rel in files if rel.parts[0] == "cases"))
+    if _write_if_changed(work / "innholdsfortegnelse.txt", shape):
+        shutil.rmtree(work / "_build", ignore_errors=True)
     return Variant(settings_file, settings, source, work)
 
 
