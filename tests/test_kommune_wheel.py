@@ -116,6 +116,12 @@ def test_a_municipality_publishes_its_course_from_an_empty_folder(installed, tmp
     assert not (site / ".buildinfo").exists() and not (site / "_sources").exists()
     assert not list(site.rglob("*.ipynb")) and not list(site.rglob("*.md"))
     assert (site / "utskrift" / "skolegutt-forteller-arbeidsark.html").is_file()
+    assert "btn-download-source-button" not in module9
+    # The municipality asks for the source files: they are published, with the button.
+    settings.write_text(text + "kildefiler: true\n", encoding="utf-8")
+    assert kurs(installed, "build", "--kommune", "fjordvik.yml", "--ut", "nettside/", cwd=folder).returncode == 0
+    assert (site / "_sources" / "intro.md").is_file()
+    assert "btn-download-source-button" in (site / "intro.html").read_text(encoding="utf-8")
 
 
 def test_a_settings_typo_stops_the_build_with_field_and_line(installed, tmp_path):
