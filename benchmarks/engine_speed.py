@@ -23,8 +23,8 @@ from common import ROOT, Result, print_result  # noqa: E402
 
 def compile_all() -> tuple[list[dict], float]:
     from widgets.authoring.compiler import compile_case
+    from widgets.authoring.kommune import municipality
     from widgets.authoring.library import check
-    from widgets.settings import municipality
 
     started = time.perf_counter()
     result = check(cases_dir=ROOT / "cases")

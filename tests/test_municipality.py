@@ -11,11 +11,11 @@ import yaml
 from helpers import ROOT, make_project
 
 from widgets.authoring.catalog import load_catalog
+from widgets.authoring.kommune import municipality
 from widgets.authoring.library import compiled_case
 from widgets.authoring.placeholders import substitute
 from widgets.authoring.validate import load_case
 from widgets.book.build import build_command
-from widgets.settings import municipality
 
 DATA = Path(__file__).parent / "data"
 OTHER = {

@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lov-maks-alder", dest="lov_maks_alder", type=int, default=None, metavar="MÅNEDER",
                    help="advar når en lov i referansekatalogen ble kontrollert for mer enn så mange "
                         "måneder siden (standard: 12, eller maks_alder_maaneder i cases/_paragrafer.yml)")
+    c.add_argument("--kommune", type=Path, default=None, metavar="FIL",
+                   help="sjekk kommunens innstillingsfil (og egne saker i saker/ ved siden av den)")
+    c.add_argument("--config", type=Path, default=None, metavar="FIL",
+                   help="sjekk kommunens blokk i denne bokinnstillingen (standard: _config.yml)")
 
     c.set_defaults(func=cmd_check)
 
@@ -54,8 +58,20 @@ def _parser() -> argparse.ArgumentParser:
 
     n.set_defaults(func=cmd_new_case)
 
-    b = sub.add_parser("build", help="bygg boka (HTML) med advarsler som feil")
-    b.add_argument("--ut", type=Path, default=None, help="byggemappe (standard: _build)")
+    nk = sub.add_parser("new-kommune", help="lag en innstillingsfil for kommunen din",
+                        description="Skriver en innstillingsfil med forklaringer. Rediger den, og bygg "
+                                    "kurset med «kurs build --kommune FIL --ut nettside/».")
+    nk.add_argument("fil", type=Path, metavar="FIL", help="f.eks. fjordvik.yml")
+    nk.set_defaults(func=cmd_new_kommune)
+
+    b = sub.add_parser("build", help="bygg boka (HTML) med advarsler som feil",
+                       description="Bygger kurset som nettsider. En kommune trenger bare sin egen "
+                                   "innstillingsfil: kurs build --kommune fjordvik.yml --ut nettside/")
+    b.add_argument("--ut", type=Path, default=None,
+                   help="med --kommune: mappen med nettsiden som skal lastes opp (standard: nettside/ ved "
+                        "siden av innstillingsfilen); ellers byggemappen (standard: _build)")
+    b.add_argument("--kommune", type=Path, default=None, metavar="FIL",
+                   help="bygg kurset for kommunen i denne innstillingsfilen (lag den med «kurs new-kommune»)")
     b.add_argument("--følg", dest="folg", action="store_true",
                    help="bygg på nytt hver gang du lagrer en side (stopp med Ctrl+C)")
 
@@ -123,20 +139,37 @@ def _print_problems(problems) -> None:
         print(problem)
 
 
+def _settings_problems(path: Path, top_level: bool) -> list:
+    """The municipality settings' mistakes (widgets.authoring.kommune), for every command."""
+    from .authoring.kommune import municipality
+    from .problems import ProblemsFound
+
+    try:
+        municipality(path, top_level=top_level)
+    except ProblemsFound as exc:
+        return exc.problems
+    return []
+
+
 def cmd_check(args) -> int:
     from .authoring.library import check
 
+    if args.kommune is not None:
+        return _check_kommune(args.kommune)
     result = check(args.paths or None)
     law = _check_law(result, args)
-    warnings = result.warnings + [w for w in law.warnings]
+    settings = _settings_problems(_config_path(args, names.project_root()), top_level=False)
+    warnings = result.warnings + law.warnings
     _print_problems(sorted(result.problems + law.problems + warnings, key=lambda p: (p.file, p.line, p.field)))
+    _print_problems(settings)
     n = len(result.files)
     errors = len(result.problems) + len(law.problems)
     warned = f", {len(warnings)} {'advarsel' if len(warnings) == 1 else 'advarsler'}" if warnings else ""
     stale = f" ({len(law.warnings)} lover kontrollert for mer enn {law.max_age_months} måneder siden)" \
         if law.warnings else ""
-    print(f"{n} {'sak' if n == 1 else 'saker'}, {errors} feil{warned}{stale}")
-    failed = bool(errors)
+    print(f"{n} {'sak' if n == 1 else 'saker'}, {errors} feil{warned}{stale}"
+          + (f"; innstillingene: {len(settings)} feil" if settings else ""))
+    failed = bool(errors or settings)
     if args.coverage and result.catalog is not None:
         failed |= _print_coverage(result)
     if args.lix:
@@ -251,11 +284,67 @@ def cmd_new_case(args) -> int:
 MAX_ID = 80  # an id is a file name and part of URLs
 
 
-def cmd_build(args) -> int:
-    from .book.build import build
+def _check_kommune(path: Path) -> int:
+    from .book.kommune_build import check_local_cases
+    from .book.sources import book_source
 
+    problems = _settings_problems(path, top_level=True)
+    cases = check_local_cases(path.resolve().parent, book_source()) if path.is_file() else []
+    _print_problems(problems + cases)
+    print(f"Innstillingene: {len(problems)} feil; egne saker: {len(cases)} feil")
+    return 1 if problems or cases else 0
+
+
+def cmd_new_kommune(args) -> int:
+    from .book.kommune_build import copy_starter
+
+    target = copy_starter(args.fil)
+    print(f"Ny innstillingsfil: {target}. Skriv kommunens navn, tjenester og lenker i den, og bygg "
+          f"kurset med «kurs build --kommune {target} --ut nettside/».")
+    return 0
+
+
+def _build_kommune(args) -> int:
+    from .book.build import build
+    from .book.kommune_build import prepare, publish
+
+    if args.folg:
+        print("--følg virker ikke sammen med --kommune ennå: bygg på nytt når du har endret filen.")
+        return 2
+    variant = prepare(args.kommune)
+    from .problems import display_path
+
+    home = variant.settings_file.parent
+    paths = {str(variant.source / "lokalt") + os.sep: display_path(home / "sider") + os.sep,
+             str(variant.source / "cases") + os.sep: display_path(home / "saker") + os.sep,
+             str(variant.source) + os.sep: ""}
+    code, _ = build(variant.source, variant.builddir, quiet_where=True, paths=paths)
+    if code:
+        return code
+    target = args.ut or variant.settings_file.parent / "nettside"
+    n = publish(variant.html, target, variant.settings, variant.source)
+    print(f"Nettsiden for {variant.settings['navn']} ligger i {target} ({n} filer). "
+          "Last opp alt i mappen til nettstedet.")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .book.build import build, variant_dir
+
+    if args.kommune is not None:
+        return _build_kommune(args)
     root = names.project_root()
-    code, _ = build(root, args.ut, follow=args.folg, config=args.config)
+    config = _config_path(args, root)
+    problems = _settings_problems(config, top_level=False)
+    if problems:
+        _print_problems(problems)
+        print(f"Boka ble ikke bygget: {len(problems)} feil i innstillingene.")
+        return 1
+    builddir = args.ut
+    if builddir is None and args.config is not None:
+        builddir = variant_dir(root, args.config)
+    variant = args.config.stem if args.config is not None else ""
+    code, _ = build(root, builddir, follow=args.folg, config=args.config, variant=variant)
     return code
 
 
@@ -271,16 +360,22 @@ def _serve_apps(app) -> int:
 def cmd_serve(args) -> int:
     import threading
 
-    from .book.build import build, serve
+    from .book.build import build, html_dir, serve, variant_dir
 
     root = names.project_root()
+    problems = _settings_problems(_config_path(args, root), top_level=False)
+    if problems:
+        _print_problems(problems)
+        print(f"Boka ble ikke bygget: {len(problems)} feil i innstillingene.")
+        return 1
     if not args.uten_apper:  # the exercise pages link to the apps started below
         os.environ.setdefault(names.VOILA_URL_ENV, f"http://localhost:{args.voila_port}")
+    builddir = variant_dir(root, args.config) if args.config is not None else None
     if not args.uten_bygg:
-        code, _ = build(root, config=args.config)
+        code, _ = build(root, builddir, config=args.config, variant=args.config.stem if args.config else "")
         if code:
             return code
-    html = root / names.HTML_DIR
+    html = html_dir(root, builddir)
     if not (html / "index.html").is_file():
         print("Boka er ikke bygget ennå — kjør «kurs build» først.")
         return 1

@@ -17,6 +17,7 @@ COMPILED_ENV = "KURS_KOMPILERT"      # compiled cases (JSON) that the app kernel
 DB_ENV = "KURS_DB_URL"               # the workshop store (SQLAlchemy URL)
 PUBLIC_URL_ENV = "KURS_WORKSHOP_URL"  # where participants reach the workshop server
 VOILA_URL_ENV = "KURS_VOILA_URL"     # the exercise apps `kurs serve` runs, when the settings name none
+VARIANT_ENV = "KURS_VARIANT"        # the book variant being built (`kurs build --config X.yml`: X)
 
 # -- folders and files, relative to the project root -------------------------------------
 CONFIG_FILE = "_config.yml"
@@ -60,34 +61,3 @@ def cases_dir(start: Path | None = None) -> Path:
 def compiled_dir() -> Path | None:
     """The folder of compiled cases named by $KURS_KOMPILERT (set by the servers)."""
     return Path(os.environ[COMPILED_ENV]) if os.environ.get(COMPILED_ENV) else None
-
-
-def municipality(config: Path) -> dict:
-    """The `kommune` block (sphinx: config: kommune:) of a book config file; {} if the
-    file or the block is missing. A config that cannot be read raises ProblemsFound
-    with a Norwegian message naming the file and line: the apps must never silently
-    show another municipality than the book."""
-    from .problems import Problem, ProblemsFound, display_path
-
-    if not config.is_file():
-        return {}
-    import yaml
-
-    shown = display_path(config)
-    try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ProblemsFound([Problem(shown, mark.line + 1 if mark else 1, "",
-                                     "filen kan ikke leses (YAML-feil)",
-                                     "sjekk innrykk, kolon og anførselstegn på denne linjen")]) from None
-    except (OSError, UnicodeDecodeError):
-        raise ProblemsFound([Problem(shown, 1, "", "filen kan ikke åpnes", "sjekk filnavn og tilgang")]) from None
-    sphinx = data.get("sphinx") if isinstance(data, dict) else None
-    block = ((sphinx or {}).get("config") or {}).get("kommune") if isinstance(sphinx, dict) else None
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        raise ProblemsFound([Problem(shown, 1, "sphinx.config.kommune", "skal være felt med verdier",
-                                     "skriv navn:, tjenester:, rutiner: og lenker: under kommune:")])
-    return block

@@ -10,6 +10,7 @@ from ..problems import CaseNotFound, Problem, ProblemsFound, errors
 from .case import Case
 from .catalog import Catalog, load_catalog
 from .compiler import compile_case
+from .kommune import municipality
 from .teaching_rules import teaching_rule_problems
 from .validate import case_files, load_case
 
@@ -58,7 +59,7 @@ def compiled_case(case_id: str, cases_dir: Path | None = None, settings: dict | 
     if result.problems:
         raise ProblemsFound(result.problems)
     if settings is None:
-        settings = names.municipality(folder.parent / names.CONFIG_FILE)
+        settings = municipality(folder.parent / names.CONFIG_FILE)
     return compile_case(result.cases[case_id], result.catalog, settings)
 
 
@@ -69,7 +70,7 @@ def compile_all(target: Path, paths: list[Path] | None = None, config: Path | No
 
     result = check(paths)
     if not result.problems:
-        settings = names.municipality(config or result.catalog.directory.parent / names.CONFIG_FILE)
+        settings = municipality(config or result.catalog.directory.parent / names.CONFIG_FILE)
         target.mkdir(parents=True, exist_ok=True)
         for case_id, case in sorted(result.cases.items()):
             compiled = compile_case(case, result.catalog, settings)

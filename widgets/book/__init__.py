@@ -7,6 +7,8 @@ tools' local versions (tools)."""
 def setup(app):
     from . import exercises, law, tools
 
+    for name in ("output", "remembered", "handouts"):
+        app.setup_extension(f"widgets.book.{name}")
     law.setup(app)
     tools.setup(app)
     return exercises.setup(app)

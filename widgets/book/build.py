@@ -122,8 +122,9 @@ def _norwegian(line: str) -> str:
 class _Progress:
     """Turns Jupyter Book's output into a progress bar and a result line for one build."""
 
-    def __init__(self, out, html_dir: Path | None = None) -> None:
+    def __init__(self, out, html_dir: Path | None = None, paths: dict[str, str] | None = None) -> None:
         self.out, self.tty, self.html_dir = out, out.isatty(), html_dir
+        self.paths = paths or {}  # shown instead: the author's own file for a copy in a work folder
         self.start()
 
     def start(self) -> None:
@@ -132,6 +133,8 @@ class _Progress:
     def line(self, line: str) -> None:
         line = _ANSI.sub("", line)
         if "WARNING" in line or "ERROR" in line or "Traceback" in line:
+            for copy, own in self.paths.items():
+                line = line.replace(copy, own)
             self.problems.append(_norwegian(line))
         m = _PROGRESS.match(line)
         if m:
@@ -163,15 +166,30 @@ class _Progress:
         return code, self.problems
 
 
+def variant_dir(root: Path, config: Path) -> Path:
+    """Where a variant (`kurs build --config bydel.yml`) is built: its own folder, so
+    variants never overwrite each other or the main book."""
+    from .output import slug
+
+    return Path(root) / "_build" / "varianter" / slug(Path(config).stem)
+
+
 def build(root: Path, builddir: Path | None = None, out=sys.stderr,
-          follow: bool = False, config: Path | None = None) -> tuple[int, list[str]]:
+          follow: bool = False, config: Path | None = None, variant: str = "",
+          quiet_where: bool = False, paths: dict[str, str] | None = None) -> tuple[int, list[str]]:
     """Build the book with warnings as errors. Shows progress on `out`.
     Returns (exit code, warning lines). With `follow`, builds again after every change
-    to a source file until Ctrl+C, and returns the last build's result."""
+    to a source file until Ctrl+C, and returns the last build's result. `variant` names
+    the book's own `localStorage` namespace (widgets.book.output)."""
+    import os
+
+    from ..settings import VARIANT_ENV
+
+    env = {**os.environ, VARIANT_ENV: variant} if variant else None
     proc = subprocess.Popen(build_command(root, builddir, follow, config), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, cwd=root, bufsize=1)
+                            stderr=subprocess.STDOUT, text=True, cwd=root, bufsize=1, env=env)
     assert proc.stdout is not None
-    progress = _Progress(out, html_dir(root, builddir))
+    progress = _Progress(out, None if quiet_where else html_dir(root, builddir), paths)
     result: tuple[int, list[str]] = (1, [])
     interrupted = False
     try:

@@ -153,7 +153,8 @@ def _md_escape(text: str) -> str:
 
 def case_page(case_id: str, title: str) -> str:
     return (GENERATED.format(source=f"{case_id}.yml") + f"# {_md_escape(title)}\n\n"
-            f"```{{case-exercise}} {case_id}\n:details:\n```\n")
+            f"```{{case-exercise}} {case_id}\n:details:\n```\n\n"
+            f"```{{case-handout-links}} {case_id}\n```\n")
 
 
 def index_page(lang: str) -> str:

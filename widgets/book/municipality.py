@@ -1,13 +1,93 @@
 """The municipality's settings: one `kommune` block in _config.yml.
 
-Used by the book (Sphinx extension: the `{{ kommune }}` substitution and the
-`{kommune-tjenester}` / `{kommune-rutiner}` directives of module 9) and by the compiler
-(`{{ kommune }}` in case texts). Nothing about a municipality is written in code.
+Used by the book (Sphinx extension: the `{{ kommune }}` substitution and the directives
+of module 9: `{kommune-tjenester}`, `{kommune-rutiner}`, `{kommune-lenker}`,
+`{kommune-akutt}` and `{kommune-sjekkliste}`, which say only what the settings have) and
+by the compiler (`{{ kommune }}` in case texts). Nothing about a municipality is written
+in code. E-mail addresses and phone numbers in a service's `kontakt` become
+`mailto:` / `tel:` links.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..authoring.placeholders import municipality_name
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_NUMBER = re.compile(r"(?<![\w+])(\+47[ ]?)?\d(?:[ ]?\d){2,9}(?![\w])")
+EMERGENCY_WORDS = ("barnevernvakt", "barnevernsvakt")
+
+
+def phone_target(text: str) -> str | None:
+    """«22 22 22 22» -> «+4722222222»; «112» and «02800» as they are; None for what is
+    no phone number (a time, a year)."""
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+47"):
+        return "+" + digits if len(digits) == 10 else None
+    if len(digits) == 8:
+        return "+47" + digits
+    if len(digits) in (5, 6) or (len(digits) == 3 and digits.startswith("11")):
+        return digits
+    return None
+
+
+def contact_nodes(text: str) -> list:
+    """The contact text with e-mail addresses and phone numbers as links."""
+    from docutils import nodes
+
+    out, pos = [], 0
+    found = sorted([(m.start(), m.end(), "mailto:" + m.group()) for m in _EMAIL.finditer(text)]
+                   + [(m.start(), m.end(), "tel:" + t) for m in _NUMBER.finditer(text)
+                      if (t := phone_target(m.group()))])
+    for start, end, uri in found:
+        if start < pos:
+            continue  # a number inside an e-mail address
+        if start > pos:
+            out.append(nodes.Text(text[pos:start]))
+        out.append(nodes.reference("", text[start:end], refuri=uri))
+        pos = end
+    if pos < len(text):
+        out.append(nodes.Text(text[pos:]))
+    return out
+
+
+def emergency_services(settings: dict) -> list[dict]:
+    """The services that answer outside office hours (barnevernvakten)."""
+    return [s for s in settings.get("tjenester") or []
+            if any(w in str(s.get("navn", "")).lower() for w in EMERGENCY_WORDS)]
+
+
+def _md(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$&:=^%@" else c for c in " ".join(str(text).split()))
+
+
+def emergency_markdown(settings: dict) -> str:
+    text = "Er et barn i akutt fare, ring politiet på 112. Du kan alltid ringe selv om du ikke er helt sikker."
+    on_call = emergency_services(settings)
+    if on_call:
+        names = " eller ".join(f"{_md(s['navn']).lower()}" + (f" ({_md(s['kontakt'])})" if s.get("kontakt") else "")
+                               for s in on_call)
+        text += f"\n\nUtenfor kontortid når du {names}."
+    else:
+        text += "\n\nUtenfor kontortid ringer du politiet hvis det ikke kan vente til neste arbeidsdag."
+    return text
+
+
+def checklist_markdown(settings: dict) -> str:
+    services = [s["navn"] for s in settings.get("tjenester") or [] if "barnevern" in str(s.get("navn", "")).lower()]
+    items = []
+    if services:
+        joined = " og ".join(_md(n).lower() for n in services)
+        items.append(f"Jeg vet hvor jeg finner kontaktinformasjonen til {joined}.")
+    elif settings.get("tjenester"):
+        items.append("Jeg vet hvor jeg finner kontaktinformasjonen til tjenestene i tabellen.")
+    if settings.get("rutiner"):
+        items.append("Jeg vet hvilken rutine jeg skal følge når jeg er bekymret.")
+    items.append("Jeg vet at jeg kan drøfte en sak anonymt, uten detaljer som avslører familien.")
+    items.append("Jeg vet at jeg ringer 112 når et barn er i akutt fare.")
+    return "\n".join(f"- [ ] {item}" for item in items)
+
 
 # -- Sphinx ------------------------------------------------------------------------------
 
@@ -26,10 +106,15 @@ def _services(settings: dict):
     head += row
     body = nodes.tbody()
     group += body
-    for item in settings.get("tjenester") or []:
+    items = settings.get("tjenester") or []
+    if not items:
+        return [nodes.paragraph(text="Kommunen har ikke lagt inn tjenestene sine ennå. Spør lederen din.")]
+    for item in items:
         row = nodes.row()
-        row += nodes.entry("", nodes.paragraph(text=str(item.get("navn", ""))))
-        row += nodes.entry("", nodes.paragraph(text=str(item.get("kontakt", ""))))
+        name = str(item.get("navn", ""))
+        row += nodes.entry("", nodes.paragraph("", "", nodes.reference("", name, refuri=item["url"])
+                                               if item.get("url") else nodes.Text(name)))
+        row += nodes.entry("", nodes.paragraph("", "", *contact_nodes(str(item.get("kontakt", "")))))
         body += row
     return [table]
 
@@ -65,6 +150,24 @@ def setup(app):
         def run(self):
             return _list(self.config.kommune.get("lenker"), False)
 
+    class FromMarkdown(SphinxDirective):
+        make = staticmethod(lambda settings: "")
+
+        def run(self):
+            from docutils import nodes
+            from docutils.statemachine import StringList
+
+            holder = nodes.container()
+            self.state.nested_parse(StringList(self.make(self.config.kommune).splitlines(), self.get_source_info()[0]),
+                                    self.content_offset, holder)
+            return list(holder.children)
+
+    class Akutt(FromMarkdown):
+        make = staticmethod(emergency_markdown)
+
+    class Sjekkliste(FromMarkdown):
+        make = staticmethod(checklist_markdown)
+
     def add_substitution(app, config):
         subs = dict(config.myst_substitutions or {})
         subs.setdefault("kommune", municipality_name(config.kommune))
@@ -73,5 +176,7 @@ def setup(app):
     app.add_directive("kommune-tjenester", Tjenester)
     app.add_directive("kommune-rutiner", Rutiner)
     app.add_directive("kommune-lenker", Lenker)
+    app.add_directive("kommune-akutt", Akutt)
+    app.add_directive("kommune-sjekkliste", Sjekkliste)
     app.connect("config-inited", add_substitution, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -117,8 +117,9 @@ def all_cases() -> list[dict]:
     if folder is not None:
         return all_compiled(folder)
     from ..authoring.compiler import compile_case
+    from ..authoring.kommune import municipality
     from ..authoring.library import check
-    from ..settings import CONFIG_FILE, municipality
+    from ..settings import CONFIG_FILE
 
     result = check()
     settings = municipality(result.catalog.directory.parent / CONFIG_FILE)

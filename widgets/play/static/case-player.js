@@ -204,7 +204,14 @@
   // Progress lives in the browser only. Every access is guarded: private mode, file://
   // in some browsers and full storage all throw.
   var store = {
-    key: function (caseId) { return FORMAT + ":v" + FORMAT_VERSION + ":" + caseId; },
+    // Each book has its own namespace (<meta name="kurs-lagring">, written by
+    // widgets/book/output.py), so two courses on one domain never share progress.
+    key: function (caseId) {
+      var meta = document.querySelector('meta[name="kurs-lagring"]');
+      var ns = meta && meta.getAttribute("content");
+      var prefix = ns ? "tidlig-og-sammen/" + ns + "/sak" : FORMAT;
+      return prefix + ":v" + FORMAT_VERSION + ":" + caseId;
+    },
     load: function (caseId) {
       try { var text = window.localStorage.getItem(store.key(caseId)); return text ? JSON.parse(text) : null; }
       catch (e) { return null; }
