@@ -66,7 +66,7 @@ def _page(title: str, body: str, back: str) -> str:
             f'<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n'
             f'<script>{PRINT_DATE_JS}</script>\n</head>\n<body>\n'
             f'<nav><a href="{html.escape(back)}">Tilbake til øvelsen</a> · '
-            f'<a href="javascript:window.print()">Skriv ut</a></nav>\n<main>\n{body}</main>\n</body>\n</html>\n')
+            f'<button type="button" onclick="window.print()">Skriv ut</button></nav>\n<main>\n{body}</main>\n</body>\n</html>\n')
 
 
 def _date_line(built: str) -> str:
@@ -91,7 +91,7 @@ def handout(case: dict, kommune: str, built: str) -> str:
         scene = case["scenes"][sid]
         title = scene.get("title") or ("Avslutning" if scene.get("ending") else sid)
         out.append(f'<section class="scene" id="{e(sid)}">\n<h2>Scene {number[sid]}: {e(title)}</h2>\n'
-                   f'<p class="story">{e(scene.get("text") or "")}</p>\n')
+                   + "".join(f'<p class="story">{e(p)}</p>\n' for p in scene["paragraphs"]))
         decision = scene.get("decision")
         if decision:
             out.append(f'<h3>{e(decision["prompt"])}</h3>\n')
@@ -133,7 +133,7 @@ def answer_sheet(case: dict, kommune: str, built: str) -> str:
             refs = ", ".join(case["references"][r]["label"] for r in option.get("refs") or []
                              if r in case["references"])
             out.append(f'<li>{e(option["label"])}<br><span class="verdict">{e(v["icon"])} {e(v["name"])}</span>'
-                       f' ({option["points"]} poeng). {e(option["feedback"])}'
+                       f' ({option["points"]} poeng). {e(" ".join(option["feedback"]))}'
                        f'{f" <em>Se {e(refs)}.</em>" if refs else ""}</li>\n')
         out.append("</ol>\n</section>\n")
     return "".join(out)
