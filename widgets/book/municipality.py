@@ -8,6 +8,7 @@ Used by the book (Sphinx extension: the `{{ kommune }}` substitution and the
 from __future__ import annotations
 
 from ..authoring.placeholders import municipality_name
+from .escape import md_escape, safe_url
 
 
 # -- Sphinx ------------------------------------------------------------------------------
@@ -35,14 +36,34 @@ def _services(settings: dict):
     return [table]
 
 
-def _list(items, with_description: bool):
+def link_or_text(name: str, url, where: str, directive=None):
+    """A link to `url` if it is https, mailto or tel; otherwise `name` as plain text and a
+    build warning (a `javascript:` address must never become a link)."""
+    from docutils import nodes
+
+    if not url:
+        return nodes.strong(text=name)
+    safe = safe_url(url)
+    if safe is None:
+        from sphinx.util import logging
+
+        location = (directive.env.docname, directive.lineno) if directive is not None else None
+        logging.getLogger(__name__).warning(
+            "kommune: %s: «%s» er ikke en trygg lenke: bare https-, mailto- og tel-lenker er tillatt "
+            "— skriv en adresse som begynner med https://; lenken vises som tekst", where, str(url)[:200],
+            location=location, type="kommune", subtype="url")
+        return nodes.strong(text=name)
+    return nodes.reference("", name, refuri=safe)
+
+
+def _list(items, with_description: bool, key: str, directive=None):
     from docutils import nodes
 
     out = nodes.bullet_list()
-    for item in items or []:
+    for i, item in enumerate(items or []):
         para = nodes.paragraph()
         name, url = str(item.get("navn", "")), item.get("url")
-        para += nodes.reference("", name, refuri=url) if url else nodes.strong(text=name)
+        para += link_or_text(name, url, f"{key}[{i}].url", directive)
         if with_description and item.get("beskrivelse"):
             para += nodes.Text(f": {item['beskrivelse']}")
         out += nodes.list_item("", para)
@@ -60,15 +81,17 @@ def setup(app):
 
     class Rutiner(SphinxDirective):
         def run(self):
-            return _list(self.config.kommune.get("rutiner"), True)
+            return _list(self.config.kommune.get("rutiner"), True, "rutiner", self)
 
     class Lenker(SphinxDirective):
         def run(self):
-            return _list(self.config.kommune.get("lenker"), False)
+            return _list(self.config.kommune.get("lenker"), False, "lenker", self)
 
     def add_substitution(app, config):
         subs = dict(config.myst_substitutions or {})
-        subs.setdefault("kommune", municipality_name(config.kommune))
+        # MyST reads a substitution as Markdown: the name is escaped, so that it is shown as
+        # the text the web editor wrote, never as HTML, a role or another substitution.
+        subs.setdefault("kommune", md_escape(municipality_name(config.kommune)))
         config.myst_substitutions = subs
 
     app.add_directive("kommune-tjenester", Tjenester)
