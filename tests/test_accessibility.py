@@ -23,6 +23,18 @@ import pytest
 from helpers import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Which criteria are tested how: the same data as the «Tilgjengelighet» page.
+CRITERIA = ROOT / "tilgjengelighet" / "kriterier.yml"
+LAST_RUN = ROOT / "tilgjengelighet" / "sist-testet.txt"
+
+
+def checks(*ids: str):
+    """Mark a test as (part of) the automatic checks `ids` of tilgjengelighet/kriterier.yml."""
+    def mark(test):
+        test.kurs_checks = ids
+        return test
+    return mark
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 320, "height": 720}
@@ -170,6 +182,7 @@ def book_pages(book_html: Path) -> list[str]:
 
 # -- the book ----------------------------------------------------------------------------
 
+@checks("axe", "sprak")
 def test_every_book_page_passes_axe_on_a_desktop(page, book_server, book_html, axe_path):
     page.set_viewport_size(DESKTOP)
     problems = []
@@ -180,6 +193,7 @@ def test_every_book_page_passes_axe_on_a_desktop(page, book_server, book_html, a
     assert problems == [], "\n".join(problems)
 
 
+@checks("omflyt", "axe")
 def test_every_book_page_reflows_on_a_phone_with_200_percent_text(page, book_server, book_html, axe_path,
                                                                    screenshot):
     page.set_viewport_size(PHONE)
@@ -195,6 +209,7 @@ def test_every_book_page_reflows_on_a_phone_with_200_percent_text(page, book_ser
     assert problems == [], "\n".join(problems)
 
 
+@checks("axe")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_feedback_of_every_case_passes_axe_in_light_and_dark_mode(scheme, page, book_server, axe_path):
     """The feedback panel at desktop size (at 200 % text all text counts as large, with a
@@ -235,6 +250,7 @@ def app_url(voila_server: str, app: str) -> str:
     return f"{voila_server}/voila/render/{app}{APP_QUERY.get(app, '')}"
 
 
+@checks("axe", "omflyt", "sprak")
 @pytest.mark.parametrize("app", APPS)
 def test_voila_app_passes_axe_and_reflows(app, page, voila_server, axe_path, screenshot):
     page.set_viewport_size(DESKTOP)
@@ -280,6 +296,7 @@ def _controls(widget):
         yield from _controls(child)
 
 
+@checks("navn")
 def test_every_ipywidgets_control_has_a_name(tmp_path):
     """A control's `description` is its visible label and accessible name (WCAG 4.1.2):
     through a whole exercise, and in the case list."""
@@ -306,14 +323,13 @@ def test_every_ipywidgets_control_has_a_name(tmp_path):
         assert control.description.strip(), type(control).__name__
 
 
-def test_the_accessibility_page_is_in_the_book_and_names_the_axe_version():
-    """tilgjengelighet.md (for the municipality's accessibility statement) says which
-    axe-core the tests use; it must follow package.json."""
+def test_the_accessibility_page_is_in_the_book_and_names_the_axe_version(book_html):
+    """The built «Tilgjengelighet» page says which axe-core the tests use (from package.json)."""
     import json
 
     version = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["axe-core"]
-    text = (ROOT / "tilgjengelighet.md").read_text(encoding="utf-8")
-    assert f"axe-core {'.'.join(version.split('.')[:2])}" in text
+    text = (book_html / "tilgjengelighet.html").read_text(encoding="utf-8")
+    assert f"axe-core {'.'.join(version.lstrip('^~').split('.')[:2])}" in text
     assert "- file: tilgjengelighet" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
 
 
@@ -388,6 +404,7 @@ def states_of_an_exercise(page, base: str, case_id: str):
     page.set_viewport_size(size)
 
 
+@checks("axe")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_state_of_an_exercise_passes_axe(width, tab, book_server, axe_path):
     tab.set_viewport_size(WIDTHS[width])
@@ -422,6 +439,7 @@ OBSCURED_JS = """() => {
 }"""
 
 
+@checks("fokus-skjult")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_sticky_header_never_hides_the_focused_element(width, tab, book_server):
     """Tab forwards through an exercise (answering on the way) and back with Shift+Tab:
@@ -490,6 +508,7 @@ def small_targets(page, where: str) -> list[str]:
     return [f"{where}: {t}" for t in page.evaluate(TARGET_SIZE_JS, TARGETS)]
 
 
+@checks("malstorrelse")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_target_on_an_exercise_page_is_at_least_24_px(width, tab, book_server):
     tab.set_viewport_size(WIDTHS[width])
@@ -499,6 +518,7 @@ def test_every_target_on_an_exercise_page_is_at_least_24_px(width, tab, book_ser
     assert problems == [], "\n".join(problems)
 
 
+@checks("malstorrelse")
 def test_every_target_in_the_voila_apps_is_at_least_24_px(tab, voila_server):
     problems = []
     for width, size in WIDTHS.items():
@@ -514,6 +534,7 @@ def test_every_target_in_the_voila_apps_is_at_least_24_px(tab, voila_server):
     assert problems == [], "\n".join(problems)
 
 
+@checks("axe")
 def test_voila_apps_pass_axe_after_every_step(tab, voila_server, axe_path):
     """The exercise app played to the end (feedback, next scene, summary) and the case
     list, at 320 and 1280 px."""
@@ -543,6 +564,7 @@ def test_voila_apps_pass_axe_after_every_step(tab, voila_server, axe_path):
     assert problems == [], "\n".join(problems)
 
 
+@checks("synlig-fokus")
 def test_focus_rings_show_for_the_keyboard_not_after_a_click(tab, book_server):
     """A mouse click on an option moves focus to «Tilbakemelding» without a ring; the same
     with the keyboard shows a clear ring (WCAG 2.4.7)."""
@@ -571,3 +593,134 @@ def test_focus_rings_show_for_the_keyboard_not_after_a_click(tab, book_server):
     tab.keyboard.press("Enter")  # «Fortsett»
     tab.wait_for_function("() => document.activeElement.matches('.cp-scene-title, .cp-step')")
     assert focus_is_visible(tab), "no focus ring on the scene title after «Fortsett» by keyboard"
+
+
+# 1.4.12 Text spacing: the values of the criterion, set by the user's style sheet.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }
+p, li, dd { margin-bottom: 2em !important; }"""
+
+
+@checks("tekstavstand")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_text_spacing_cuts_off_nothing(width, tab, book_server):
+    """WCAG 1.4.12: with more space between lines, paragraphs, letters and words, no text
+    in an exercise (start, feedback, summary) or on a module page is cut off."""
+    tab.set_viewport_size(WIDTHS[width])
+    problems = []
+    for state in states_of_an_exercise(tab, book_server, STATE_CASES[0]):
+        if state in ("start", "tilbakemelding", "oppsummering og refleksjon"):
+            tab.add_style_tag(content=TEXT_SPACING)
+            problems += reflow_problems(tab, f"ovelse, {width} px, {state}", ".case-player", allow_scroll=())
+    for name in ("modules/09-var-kommune/index.html", "tilgjengelighet.html"):
+        tab.goto(f"{book_server}/{name}", wait_until="networkidle")
+        tab.add_style_tag(content=TEXT_SPACING)
+        problems += reflow_problems(tab, f"{name}, {width} px")
+    assert problems == [], "\n".join(problems)
+
+
+@checks("hurtigtaster")
+def test_no_single_key_shortcut(tab, book_server):
+    """WCAG 2.1.4: letters, digits and signs typed on a page (not in a field) do nothing:
+    focus stays, no dialog opens, the page does not move."""
+    tab.set_viewport_size(DESKTOP)
+    problems = []
+    for name in ("intro.html", "ovelser/skolegutt-forteller.html"):
+        tab.goto(f"{book_server}/{name}", wait_until="networkidle")
+        for key in ["/", "s", "k", "j", "n", "p", "?", "1", "ArrowRight", "ArrowLeft"]:
+            url = tab.url
+            tab.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+            tab.keyboard.press(key)
+            tab.wait_for_timeout(150)
+            state = tab.evaluate("""() => ({focus: document.activeElement.tagName,
+              dialog: !!document.querySelector("dialog[open], .modal.show, .search-button__wrapper.show")})""")
+            if state["focus"] != "BODY" or state["dialog"] or tab.url != url:
+                problems.append(f"{name}: «{key}» → {state}, {tab.url}")
+                tab.goto(url, wait_until="networkidle")
+    assert problems == [], "\n".join(problems)
+
+
+@checks("statusbeskjeder")
+def test_feedback_and_saved_are_status_messages(tab, book_server):
+    """WCAG 4.1.3: the feedback after a choice is in a live region, and «Lagret.» is a status."""
+    tab.set_viewport_size(DESKTOP)
+    player = tab.locator(".case-player")
+    for state in states_of_an_exercise(tab, book_server, STATE_CASES[0]):
+        if state == "tilbakemelding":
+            assert player.locator(".cp-feedback").get_attribute("aria-live") == "polite"
+        elif state.startswith("oppsummering"):
+            saved = player.locator(".cp-saved")
+            assert saved.get_attribute("role") == "status" and saved.inner_text() == "Lagret."
+
+
+# -- the «Tilgjengelighet» page and the tests use one list --------------------------------
+
+WCAG21_A_AA = """1.1.1 1.2.1 1.2.2 1.2.3 1.2.4 1.2.5 1.3.1 1.3.2 1.3.3 1.3.4 1.3.5 1.4.1 1.4.2 1.4.3 1.4.4
+1.4.5 1.4.10 1.4.11 1.4.12 1.4.13 2.1.1 2.1.2 2.1.4 2.2.1 2.2.2 2.3.1 2.4.1 2.4.2 2.4.3 2.4.4 2.4.5
+2.4.6 2.4.7 2.5.1 2.5.2 2.5.3 2.5.4 3.1.1 3.1.2 3.2.1 3.2.2 3.2.3 3.2.4 3.3.1 3.3.2 3.3.3 3.3.4
+4.1.1 4.1.2 4.1.3""".split()
+WCAG22_NEW_A_AA = "2.4.11 2.5.7 2.5.8 3.2.6 3.3.7 3.3.8".split()
+
+
+def load_criteria() -> dict:
+    import yaml
+
+    return yaml.safe_load(CRITERIA.read_text(encoding="utf-8"))
+
+
+def tests_by_check() -> dict[str, list[str]]:
+    """Every test in this file and in test_keyboard.py, by the check it belongs to."""
+    import sys
+
+    import test_keyboard  # noqa: F401 - its tests count too
+
+    found: dict[str, list[str]] = {}
+    for module in (sys.modules[__name__], sys.modules["test_keyboard"]):
+        for name, test in vars(module).items():
+            for check in getattr(test, "kurs_checks", ()):
+                found.setdefault(check, []).append(f"{module.__name__}.{name}")
+    return found
+
+
+def test_the_criteria_list_matches_the_tests():
+    """Every WCAG 2.1 A/AA criterion and every 2.2 addition has a status; each criterion
+    marked as tested automatically names checks that are tests here, and every such test
+    proves at least one criterion."""
+    data = load_criteria()
+    items = data["kriterier"]
+    numbers = [str(c["nr"]) for c in items]
+    assert sorted(numbers) == sorted(WCAG21_A_AA + WCAG22_NEW_A_AA), set(numbers) ^ set(WCAG21_A_AA + WCAG22_NEW_A_AA)
+    for c in items:
+        assert c["status"] in ("oppfylt", "ikke oppfylt", "ikke relevant"), c
+        assert c.get("niva") in ("A", "AA"), c
+        if c["status"] != "oppfylt":
+            assert c.get("grunn"), f"{c['nr']}: status «{c['status']}» needs a reason (grunn)"
+        else:
+            assert c.get("automatisk") or c.get("manuelt"), f"{c['nr']}: met, but how is it tested?"
+    declared = set(data["kontroller"])
+    used = {check for c in items for check in c.get("automatisk") or []}
+    tested = tests_by_check()
+    assert used <= declared, used - declared
+    assert declared <= used, f"checks that prove no criterion: {declared - used}"
+    assert set(tested) == declared, (f"checks without a test: {declared - set(tested)}; "
+                                     f"tests of unknown checks: {set(tested) - declared}")
+
+
+def test_the_built_page_shows_every_criterion_with_its_status(book_html):
+    """The table on the built page is the data: every criterion, with its status and how it
+    is tested; the date of the last test run; no developer instructions."""
+    import html as html_lib
+    import re as re_
+
+    page = (book_html / "tilgjengelighet.html").read_text(encoding="utf-8")
+    main = page[page.index("<main"):page.index("</main>")]
+    rows = {m.group(1): re_.sub(r"\s+", " ", html_lib.unescape(re_.sub(r"<[^>]+>", " ", m.group(2))))
+            for m in re_.finditer(r'<tr[^>]*id="krav-([0-9-]+)"[^>]*>(.*?)</tr>', main, re_.S)}
+    data = load_criteria()
+    assert len(rows) == len(data["kriterier"])
+    for c in data["kriterier"]:
+        row = rows[str(c["nr"]).replace(".", "-")]
+        assert str(c["nr"]) in row and c["status"].capitalize() in row, (c["nr"], row)
+        for check in c.get("automatisk") or []:
+            assert data["kontroller"][check]["navn"] in row, (c["nr"], check, row)
+    assert "make test" not in main
+    assert "Uu-tilsynet" in main and "uutilsynet.no" in main

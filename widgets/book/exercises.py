@@ -218,6 +218,7 @@ def add_player_assets(app: Sphinx, pagename, templatename, context, doctree) -> 
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("widgets.book.municipality")  # the `kommune` block holds voila_url
+    app.setup_extension("widgets.book.accessibility")  # the «Tilgjengelighet» page, from its data
     app.add_config_value("case_pages_dir", PAGES_DIR, "env", types=[str])
     app.add_directive("case-exercise", CaseExerciseDirective)
     app.connect("config-inited", write_case_pages, priority=100)
