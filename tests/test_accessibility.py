@@ -15,9 +15,8 @@ tests/test_keyboard.py and use the helpers here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 from helpers import ROOT
@@ -300,9 +299,9 @@ def _controls(widget):
 def test_every_ipywidgets_control_has_a_name(tmp_path):
     """A control's `description` is its visible label and accessible name (WCAG 4.1.2):
     through a whole exercise, and in the case list."""
-    from widgets.play.exercise import CaseExercise
     from widgets.authoring.library import compiled_case
     from widgets.authoring.validate import case_files
+    from widgets.play.exercise import CaseExercise
     from widgets.voila.apps import CaseIndex
 
     cases = [compiled_case(p.stem, ROOT / "cases") for p in case_files([ROOT / "cases"])]

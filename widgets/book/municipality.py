@@ -10,7 +10,6 @@ from __future__ import annotations
 from ..authoring.placeholders import municipality_name
 from .escape import md_escape, safe_url
 
-
 # -- Sphinx ------------------------------------------------------------------------------
 
 def _services(settings: dict):
