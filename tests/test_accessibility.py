@@ -666,7 +666,7 @@ def load_criteria() -> dict:
     return yaml.safe_load(CRITERIA.read_text(encoding="utf-8"))
 
 
-def tests_by_check() -> dict[str, list[str]]:
+def checks_in_tests() -> dict[str, list[str]]:
     """Every test in this file and in test_keyboard.py, by the check it belongs to."""
     import sys
 
@@ -697,7 +697,7 @@ def test_the_criteria_list_matches_the_tests():
             assert c.get("automatisk") or c.get("manuelt"), f"{c['nr']}: met, but how is it tested?"
     declared = set(data["kontroller"])
     used = {check for c in items for check in c.get("automatisk") or []}
-    tested = tests_by_check()
+    tested = checks_in_tests()
     assert used <= declared, used - declared
     assert declared <= used, f"checks that prove no criterion: {declared - used}"
     assert set(tested) == declared, (f"checks without a test: {declared - set(tested)}; "
