@@ -723,3 +723,24 @@ def test_the_built_page_shows_every_criterion_with_its_status(book_html):
             assert data["kontroller"][check]["navn"] in row, (c["nr"], check, row)
     assert "make test" not in main
     assert "Uu-tilsynet" in main and "uutilsynet.no" in main
+
+
+@checks("synlig-fokus")
+def test_voila_focus_ring_for_the_keyboard_not_after_a_click(tab, voila_server):
+    """The same in the Voila exercise app: the feedback gets focus after a choice; a ring
+    only when the choice was made with the keyboard."""
+    tab.set_viewport_size(DESKTOP)
+    tab.goto(app_url(voila_server, "ovelse.ipynb"))
+    wait_for_app(tab)
+    tab.locator("button.kurs-option").first.click()
+    tab.wait_for_function("() => document.activeElement.matches('.kurs-feedback')", timeout=VOILA_TIMEOUT)
+    assert not focus_is_visible(tab), "a focus ring after a mouse click"
+    tab.goto(app_url(voila_server, "ovelse.ipynb"))
+    wait_for_app(tab)
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("() => document.activeElement.matches('button.kurs-option')"):
+            break
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.activeElement.matches('.kurs-feedback')", timeout=VOILA_TIMEOUT)
+    assert focus_is_visible(tab), "no focus ring on the feedback after a keyboard choice"
