@@ -169,3 +169,38 @@ def postgres_url():
     _as_postgres("-c", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", port=port)
     for version, name in started:
         subprocess.run(["pg_ctlcluster", version, name, "stop"], capture_output=True)
+
+
+# -- the date of the last accessibility test run (tilgjengelighet/sist-testet.txt) ----------
+# Tests marked with @checks(...) (tests/test_accessibility.py) are the automatic checks of
+# tilgjengelighet/kriterier.yml. When every check ran in this session and all passed, the
+# date is written for the «Tilgjengelighet» page (only when it changes: commit the file).
+
+ACCESSIBILITY_RESULTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    checks = getattr(getattr(item, "function", None), "kurs_checks", ())
+    if checks and (report.when == "call" or report.failed or report.skipped):
+        results = item.config.stash.setdefault(ACCESSIBILITY_RESULTS, {})
+        for check in checks:
+            results[check] = results.get(check, True) and report.passed
+    return report
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import datetime as dt
+
+    import yaml
+
+    results = session.config.stash.get(ACCESSIBILITY_RESULTS, None)
+    if not results or not all(results.values()):
+        return
+    data = yaml.safe_load((ROOT / "tilgjengelighet" / "kriterier.yml").read_text(encoding="utf-8"))
+    if not set(data["kontroller"]) <= set(results):
+        return
+    path, today = ROOT / "tilgjengelighet" / "sist-testet.txt", dt.date.today().isoformat()
+    if not path.is_file() or path.read_text(encoding="utf-8").strip() != today:
+        path.write_text(today + "\n", encoding="utf-8")

@@ -1,6 +1,6 @@
-"""Universal design (WCAG 2.1 AA) in real headless Chromium.
+"""Universal design (WCAG 2.2 AA, which includes 2.1 AA) in real headless Chromium.
 
-* axe-core (npm, installed by `npm ci`; never from a CDN) with the WCAG 2.0/2.1 A and AA
+* axe-core (npm, installed by `npm ci`; never from a CDN) with the WCAG 2.0/2.1/2.2 A and AA
   rules on every page of the built book and on every Voila app in widgets/voila/notebooks/, on a
   desktop (1280 px) and on a phone (320 CSS px with 200 % text). Any violation fails,
   naming the rule, the element and the page. No rule is switched off.
@@ -15,13 +15,26 @@ tests/test_keyboard.py and use the helpers here.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from helpers import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Which criteria are tested how: the same data as the «Tilgjengelighet» page.
+CRITERIA = ROOT / "tilgjengelighet" / "kriterier.yml"
+LAST_RUN = ROOT / "tilgjengelighet" / "sist-testet.txt"
+
+
+def checks(*ids: str):
+    """Mark a test as (part of) the automatic checks `ids` of tilgjengelighet/kriterier.yml."""
+    def mark(test):
+        test.kurs_checks = ids
+        return test
+    return mark
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 320, "height": 720}
 APPS_DIR = ROOT / "widgets" / "voila" / "notebooks"
@@ -168,6 +181,7 @@ def book_pages(book_html: Path) -> list[str]:
 
 # -- the book ----------------------------------------------------------------------------
 
+@checks("axe", "sprak")
 def test_every_book_page_passes_axe_on_a_desktop(page, book_server, book_html, axe_path):
     page.set_viewport_size(DESKTOP)
     problems = []
@@ -178,6 +192,7 @@ def test_every_book_page_passes_axe_on_a_desktop(page, book_server, book_html, a
     assert problems == [], "\n".join(problems)
 
 
+@checks("omflyt", "axe")
 def test_every_book_page_reflows_on_a_phone_with_200_percent_text(page, book_server, book_html, axe_path,
                                                                    screenshot):
     page.set_viewport_size(PHONE)
@@ -193,6 +208,7 @@ def test_every_book_page_reflows_on_a_phone_with_200_percent_text(page, book_ser
     assert problems == [], "\n".join(problems)
 
 
+@checks("axe")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_feedback_of_every_case_passes_axe_in_light_and_dark_mode(scheme, page, book_server, axe_path):
     """The feedback panel at desktop size (at 200 % text all text counts as large, with a
@@ -233,6 +249,7 @@ def app_url(voila_server: str, app: str) -> str:
     return f"{voila_server}/voila/render/{app}{APP_QUERY.get(app, '')}"
 
 
+@checks("axe", "omflyt", "sprak")
 @pytest.mark.parametrize("app", APPS)
 def test_voila_app_passes_axe_and_reflows(app, page, voila_server, axe_path, screenshot):
     page.set_viewport_size(DESKTOP)
@@ -278,6 +295,7 @@ def _controls(widget):
         yield from _controls(child)
 
 
+@checks("navn")
 def test_every_ipywidgets_control_has_a_name(tmp_path):
     """A control's `description` is its visible label and accessible name (WCAG 4.1.2):
     through a whole exercise, and in the case list."""
@@ -304,12 +322,425 @@ def test_every_ipywidgets_control_has_a_name(tmp_path):
         assert control.description.strip(), type(control).__name__
 
 
-def test_the_accessibility_page_is_in_the_book_and_names_the_axe_version():
-    """tilgjengelighet.md (for the municipality's accessibility statement) says which
-    axe-core the tests use; it must follow package.json."""
+def test_the_accessibility_page_is_in_the_book_and_names_the_axe_version(book_html):
+    """The built «Tilgjengelighet» page says which axe-core the tests use (from package.json)."""
     import json
 
     version = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["axe-core"]
-    text = (ROOT / "tilgjengelighet.md").read_text(encoding="utf-8")
-    assert f"axe-core {'.'.join(version.split('.')[:2])}" in text
+    text = (book_html / "tilgjengelighet.html").read_text(encoding="utf-8")
+    assert f"axe-core {'.'.join(version.lstrip('^~').split('.')[:2])}" in text
     assert "- file: tilgjengelighet" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
+
+
+# -- WCAG 2.2 AA in every state a learner reaches -------------------------------------------
+# One browser context for the tests below (a new one per test costs a second each); each
+# test opens its own tab, and every exercise starts from an empty localStorage.
+
+STATE_CASES = ("skolegutt-forteller", "tenaring-selvskading")
+WIDTHS = {"1280": DESKTOP, "320": PHONE}
+# What a pointer or a keyboard can use: WCAG 2.5.8 applies to these.
+TARGETS = ("a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], "
+           "[role=link], [role=tab], [tabindex]:not([tabindex='-1'])")
+
+
+@pytest.fixture(scope="module")
+def shared_context(browser):
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def tab(shared_context):
+    page = shared_context.new_page()
+    yield page
+    page.close()
+
+
+def open_exercise(page, base: str, case_id: str) -> None:
+    page.goto(f"{base}/ovelser/{case_id}.html", wait_until="networkidle")
+    page.evaluate("() => localStorage.clear()")
+    page.reload(wait_until="networkidle")
+    page.locator(".case-player .cp-step").wait_for()
+
+
+def states_of_an_exercise(page, base: str, case_id: str):
+    """Play the case, yielding the name of each state a learner reaches: the start, the
+    feedback after a choice, the page scrolled down (the theme's back-to-top button shows),
+    and the summary with a reflection written and saved."""
+    open_exercise(page, base, case_id)
+    player = page.locator(".case-player")
+    yield "start"
+    first = True
+    for _ in range(40):
+        if player.locator(".cp-summary").count():
+            break
+        if player.locator("button.cp-option").count():
+            options = player.locator("button.cp-option")
+            options.nth(1 if options.count() > 1 else 0).click()
+            player.locator(".cp-feedback").wait_for()
+            if first:
+                yield "tilbakemelding"
+                first = False
+        else:
+            player.locator("button.cp-continue").first.click()
+    assert player.locator(".cp-summary").count(), case_id
+    for area in player.locator("textarea").all():
+        area.fill("Jeg ville snakket med barnet igjen.")
+        player.locator(".cp-saved").filter(has_text="Lagret.").wait_for()
+    yield "oppsummering og refleksjon"
+    page.evaluate("() => document.activeElement.blur()")  # a learner who scrolls with mouse or finger
+    size = page.viewport_size
+    if page.evaluate("() => document.documentElement.scrollHeight - innerHeight") < 400:
+        page.set_viewport_size({**size, "height": 480})  # a low window: the page must scroll
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(100)
+    page.mouse.move(page.viewport_size["width"] * 0.6, page.viewport_size["height"] / 2)  # over the text
+    page.mouse.wheel(0, -200)  # the theme shows the button when you scroll up
+    if page.viewport_size["width"] < 1200:  # the book theme shows it only on smaller screens
+        page.locator("#pst-back-to-top").wait_for(timeout=5000)
+    yield "rullet ned"
+    page.set_viewport_size(size)
+
+
+@checks("axe")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_state_of_an_exercise_passes_axe(width, tab, book_server, axe_path):
+    tab.set_viewport_size(WIDTHS[width])
+    problems, back_to_top = [], 0
+    for case_id in STATE_CASES:
+        for state in states_of_an_exercise(tab, book_server, case_id):
+            if state == "rullet ned":
+                back_to_top += tab.locator("#pst-back-to-top").is_visible()
+            problems += axe_violations(tab, axe_path, f"ovelser/{case_id}.html, {width} px: {state}")
+    if width == "320":
+        assert back_to_top, "the back-to-top button never showed: the scrolled state was not tested"
+    assert problems == [], "\n".join(problems)
+
+
+# 2.4.11 Focus not obscured: the part of the focused element that a sticky or fixed box
+# (the theme's header, the back-to-top button) covers.
+OBSCURED_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const area = Math.max(r.width * r.height, 1);
+  let covered = 0, by = null;
+  for (const box of document.querySelectorAll("body *")) {
+    const s = getComputedStyle(box);
+    if ((s.position !== "sticky" && s.position !== "fixed") || box.contains(el) || !box.checkVisibility()) continue;
+    const b = box.getBoundingClientRect();
+    const w = Math.min(r.right, b.right) - Math.max(r.left, b.left), h = Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top);
+    if (w > 0 && h > 0 && w * h > covered) { covered = w * h; by = box.tagName.toLowerCase() + (box.id ? "#" + box.id : "") + "." + [...box.classList].join("."); }
+  }
+  const name = el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " «" + (el.innerText || el.getAttribute("aria-label") || "").trim().slice(0, 30) + "»";
+  return {name: name, share: covered / area, by: by};
+}"""
+
+
+@checks("fokus-skjult")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_sticky_header_never_hides_the_focused_element(width, tab, book_server):
+    """Tab forwards through an exercise (answering on the way) and back with Shift+Tab:
+    nothing sticky may cover any part of what has focus (stricter than 2.4.11, which
+    allows partly covered)."""
+    tab.set_viewport_size(WIDTHS[width])
+    open_exercise(tab, book_server, STATE_CASES[0])
+    problems = []
+
+    def look(where):
+        found = tab.evaluate(OBSCURED_JS)
+        if found and found["share"] > 0:
+            problems.append(f"{where}: {found['name']} is {found['share']:.0%} covered by {found['by']}")
+
+    player = tab.locator(".case-player")
+    for round_ in range(3):  # the start, a scene with feedback, the next scene
+        for i in range(120):
+            tab.keyboard.press("Tab")
+            look(f"{width} px, runde {round_ + 1}, Tab {i + 1}")
+            if tab.evaluate("() => document.activeElement.matches('.case-player button')"):
+                break
+        for i in range(25):
+            tab.keyboard.press("Shift+Tab")
+            look(f"{width} px, runde {round_ + 1}, Shift+Tab {i + 1}")
+        if player.locator("button.cp-option").count():
+            player.locator("button.cp-option").first.focus()
+            tab.keyboard.press("Enter")
+            look(f"{width} px, tilbakemelding")
+        elif player.locator("button.cp-continue").count():
+            player.locator("button.cp-continue").first.focus()
+            tab.keyboard.press("Enter")
+            look(f"{width} px, neste scene")
+        tab.evaluate("() => window.scrollTo(0, 0)")
+    assert problems == [], "\n".join(problems)
+
+
+# 2.5.8 Target size (minimum): every target at least 24 × 24 CSS px, or spaced so that a
+# 24 px circle on its centre touches no other target; links inside a sentence are exempt.
+TARGET_SIZE_JS = """(selector) => {
+  const targets = [...document.querySelectorAll(selector)].filter(el => el.checkVisibility()
+    && !el.closest("[aria-hidden=true], .visually-hidden, .sr-only, .skip-link"));
+  const inSentence = (el) => el.tagName === "A" && getComputedStyle(el).display === "inline"
+    && el.parentElement && el.parentElement.closest("p, li, dd, td, th, figcaption, blockquote")
+    && (el.parentElement.closest("p, li, dd, td, th, figcaption, blockquote").innerText.trim().length
+        > el.innerText.trim().length + 1);
+  const rects = targets.map(el => el.getBoundingClientRect());
+  const out = [];
+  targets.forEach((el, i) => {
+    const r = rects[i];
+    if ((r.width >= 23.99 && r.height >= 23.99) || inSentence(el) || r.width * r.height === 0) return;
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const crowded = rects.some((o, j) => {
+      if (j === i || o.width * o.height === 0 || targets[j].contains(el) || el.contains(targets[j])) return false;
+      const dx = Math.max(o.left - cx, 0, cx - o.right), dy = Math.max(o.top - cy, 0, cy - o.bottom);
+      return Math.hypot(dx, dy) < 12;
+    });
+    if (crowded) out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + "." + [...el.classList].slice(0, 3).join(".")
+      + " «" + (el.innerText || el.getAttribute("aria-label") || el.title || "").trim().slice(0, 30) + "» "
+      + Math.round(r.width) + "×" + Math.round(r.height));
+  });
+  return out;
+}"""
+
+
+def small_targets(page, where: str) -> list[str]:
+    return [f"{where}: {t}" for t in page.evaluate(TARGET_SIZE_JS, TARGETS)]
+
+
+@checks("malstorrelse")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_target_on_an_exercise_page_is_at_least_24_px(width, tab, book_server):
+    tab.set_viewport_size(WIDTHS[width])
+    problems = []
+    for state in states_of_an_exercise(tab, book_server, STATE_CASES[0]):
+        problems += small_targets(tab, f"{width} px, {state}")
+    assert problems == [], "\n".join(problems)
+
+
+@checks("malstorrelse")
+def test_every_target_in_the_voila_apps_is_at_least_24_px(tab, voila_server):
+    problems = []
+    for width, size in WIDTHS.items():
+        tab.set_viewport_size(size)
+        for app in ("index.ipynb", "ovelse.ipynb"):
+            tab.goto(app_url(voila_server, app))
+            wait_for_app(tab)
+            problems += small_targets(tab, f"{app}, {width} px")
+            if tab.locator("button.kurs-option").count():
+                tab.locator("button.kurs-option").first.click()
+                tab.locator(".kurs-feedback").wait_for(timeout=VOILA_TIMEOUT)
+                problems += small_targets(tab, f"{app}, {width} px, tilbakemelding")
+    assert problems == [], "\n".join(problems)
+
+
+@checks("axe")
+def test_voila_apps_pass_axe_after_every_step(tab, voila_server, axe_path):
+    """The exercise app played to the end (feedback, next scene, summary) and the case
+    list, at 320 and 1280 px."""
+    problems = []
+    for width, size in WIDTHS.items():
+        tab.set_viewport_size(size)
+        tab.goto(app_url(voila_server, "index.ipynb"))
+        wait_for_app(tab)
+        problems += axe_violations(tab, axe_path, f"index.ipynb, {width} px")
+        tab.goto(app_url(voila_server, "ovelse.ipynb"))
+        wait_for_app(tab)
+        for step in range(40):
+            if tab.locator("button.kurs-option").count():
+                tab.locator("button.kurs-option").first.click()
+                tab.locator(".kurs-feedback").wait_for(timeout=VOILA_TIMEOUT)
+                state = "tilbakemelding"
+            else:
+                buttons = tab.locator("#rendered_cells button.mod-primary").filter(has_text=re.compile("^Fortsett$"))
+                if not buttons.count():
+                    break
+                buttons.first.click()
+                wait_for_app(tab)
+                state = "neste"
+            if step < 2 or state == "neste" and step < 4:
+                problems += axe_violations(tab, axe_path, f"ovelse.ipynb, {width} px, steg {step + 1}: {state}")
+        problems += axe_violations(tab, axe_path, f"ovelse.ipynb, {width} px, slutt")
+    assert problems == [], "\n".join(problems)
+
+
+@checks("synlig-fokus")
+def test_focus_rings_show_for_the_keyboard_not_after_a_click(tab, book_server):
+    """A mouse click on an option moves focus to «Tilbakemelding» without a ring; the same
+    with the keyboard shows a clear ring (WCAG 2.4.7)."""
+    tab.set_viewport_size(DESKTOP)
+    open_exercise(tab, book_server, STATE_CASES[0])
+    player = tab.locator(".case-player")
+    player.locator("button.cp-option").first.click()
+    player.locator(".cp-feedback-title").wait_for()
+    assert tab.evaluate("() => document.activeElement.matches('.cp-feedback-title')")
+    assert not focus_is_visible(tab), "a focus ring after a mouse click"
+    player.locator("button.cp-continue").first.click()
+    tab.wait_for_function("() => document.activeElement.matches('.cp-scene-title, .cp-step')")
+    assert not focus_is_visible(tab), "a focus ring on the scene title after a mouse click"
+
+    open_exercise(tab, book_server, STATE_CASES[0])
+    player.locator("button.cp-option").first.focus()
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.activeElement.matches('.cp-feedback-title')")
+    assert focus_is_visible(tab), "no focus ring on the feedback after a keyboard choice"
+    for _ in range(30):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("() => document.activeElement.matches('.cp-continue')"):
+            break
+    tab.keyboard.press("Enter")  # «Fortsett»
+    tab.wait_for_function("() => document.activeElement.matches('.cp-scene-title, .cp-step')")
+    assert focus_is_visible(tab), "no focus ring on the scene title after «Fortsett» by keyboard"
+
+
+# 1.4.12 Text spacing: the values of the criterion, set by the user's style sheet.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }
+p, li, dd { margin-bottom: 2em !important; }"""
+
+
+@checks("tekstavstand")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_text_spacing_cuts_off_nothing(width, tab, book_server):
+    """WCAG 1.4.12: with more space between lines, paragraphs, letters and words, no text
+    in an exercise (start, feedback, summary) or on a module page is cut off."""
+    tab.set_viewport_size(WIDTHS[width])
+    problems = []
+    for state in states_of_an_exercise(tab, book_server, STATE_CASES[0]):
+        if state in ("start", "tilbakemelding", "oppsummering og refleksjon"):
+            tab.add_style_tag(content=TEXT_SPACING)
+            problems += reflow_problems(tab, f"ovelse, {width} px, {state}", ".case-player", allow_scroll=())
+    for name in ("modules/09-var-kommune/index.html", "tilgjengelighet.html"):
+        tab.goto(f"{book_server}/{name}", wait_until="networkidle")
+        tab.add_style_tag(content=TEXT_SPACING)
+        problems += reflow_problems(tab, f"{name}, {width} px")
+    assert problems == [], "\n".join(problems)
+
+
+@checks("hurtigtaster")
+def test_no_single_key_shortcut(tab, book_server):
+    """WCAG 2.1.4: letters, digits and signs typed on a page (not in a field) do nothing:
+    focus stays, no dialog opens, the page does not move."""
+    tab.set_viewport_size(DESKTOP)
+    problems = []
+    for name in ("intro.html", "ovelser/skolegutt-forteller.html"):
+        tab.goto(f"{book_server}/{name}", wait_until="networkidle")
+        for key in ["/", "s", "k", "j", "n", "p", "?", "1", "ArrowRight", "ArrowLeft"]:
+            url = tab.url
+            tab.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+            tab.keyboard.press(key)
+            tab.wait_for_timeout(150)
+            state = tab.evaluate("""() => ({focus: document.activeElement.tagName,
+              dialog: !!document.querySelector("dialog[open], .modal.show, .search-button__wrapper.show")})""")
+            if state["focus"] != "BODY" or state["dialog"] or tab.url != url:
+                problems.append(f"{name}: «{key}» → {state}, {tab.url}")
+                tab.goto(url, wait_until="networkidle")
+    assert problems == [], "\n".join(problems)
+
+
+@checks("statusbeskjeder")
+def test_feedback_and_saved_are_status_messages(tab, book_server):
+    """WCAG 4.1.3: the feedback after a choice is in a live region, and «Lagret.» is a status."""
+    tab.set_viewport_size(DESKTOP)
+    player = tab.locator(".case-player")
+    for state in states_of_an_exercise(tab, book_server, STATE_CASES[0]):
+        if state == "tilbakemelding":
+            assert player.locator(".cp-feedback").get_attribute("aria-live") == "polite"
+        elif state.startswith("oppsummering"):
+            saved = player.locator(".cp-saved")
+            assert saved.get_attribute("role") == "status" and saved.inner_text() == "Lagret."
+
+
+# -- the «Tilgjengelighet» page and the tests use one list --------------------------------
+
+WCAG21_A_AA = """1.1.1 1.2.1 1.2.2 1.2.3 1.2.4 1.2.5 1.3.1 1.3.2 1.3.3 1.3.4 1.3.5 1.4.1 1.4.2 1.4.3 1.4.4
+1.4.5 1.4.10 1.4.11 1.4.12 1.4.13 2.1.1 2.1.2 2.1.4 2.2.1 2.2.2 2.3.1 2.4.1 2.4.2 2.4.3 2.4.4 2.4.5
+2.4.6 2.4.7 2.5.1 2.5.2 2.5.3 2.5.4 3.1.1 3.1.2 3.2.1 3.2.2 3.2.3 3.2.4 3.3.1 3.3.2 3.3.3 3.3.4
+4.1.1 4.1.2 4.1.3""".split()
+WCAG22_NEW_A_AA = "2.4.11 2.5.7 2.5.8 3.2.6 3.3.7 3.3.8".split()
+
+
+def load_criteria() -> dict:
+    import yaml
+
+    return yaml.safe_load(CRITERIA.read_text(encoding="utf-8"))
+
+
+def checks_in_tests() -> dict[str, list[str]]:
+    """Every test in this file and in test_keyboard.py, by the check it belongs to."""
+    import sys
+
+    import test_keyboard  # noqa: F401 - its tests count too
+
+    found: dict[str, list[str]] = {}
+    for module in (sys.modules[__name__], sys.modules["test_keyboard"]):
+        for name, test in vars(module).items():
+            for check in getattr(test, "kurs_checks", ()):
+                found.setdefault(check, []).append(f"{module.__name__}.{name}")
+    return found
+
+
+def test_the_criteria_list_matches_the_tests():
+    """Every WCAG 2.1 A/AA criterion and every 2.2 addition has a status; each criterion
+    marked as tested automatically names checks that are tests here, and every such test
+    proves at least one criterion."""
+    data = load_criteria()
+    items = data["kriterier"]
+    numbers = [str(c["nr"]) for c in items]
+    assert sorted(numbers) == sorted(WCAG21_A_AA + WCAG22_NEW_A_AA), set(numbers) ^ set(WCAG21_A_AA + WCAG22_NEW_A_AA)
+    for c in items:
+        assert c["status"] in ("oppfylt", "ikke oppfylt", "ikke relevant"), c
+        assert c.get("niva") in ("A", "AA"), c
+        if c["status"] != "oppfylt":
+            assert c.get("grunn"), f"{c['nr']}: status «{c['status']}» needs a reason (grunn)"
+        else:
+            assert c.get("automatisk") or c.get("manuelt"), f"{c['nr']}: met, but how is it tested?"
+    declared = set(data["kontroller"])
+    used = {check for c in items for check in c.get("automatisk") or []}
+    tested = checks_in_tests()
+    assert used <= declared, used - declared
+    assert declared <= used, f"checks that prove no criterion: {declared - used}"
+    assert set(tested) == declared, (f"checks without a test: {declared - set(tested)}; "
+                                     f"tests of unknown checks: {set(tested) - declared}")
+
+
+def test_the_built_page_shows_every_criterion_with_its_status(book_html):
+    """The table on the built page is the data: every criterion, with its status and how it
+    is tested; the date of the last test run; no developer instructions."""
+    import html as html_lib
+    import re as re_
+
+    page = (book_html / "tilgjengelighet.html").read_text(encoding="utf-8")
+    main = page[page.index("<main"):page.index("</main>")]
+    rows = {m.group(1): re_.sub(r"\s+", " ", html_lib.unescape(re_.sub(r"<[^>]+>", " ", m.group(2))))
+            for m in re_.finditer(r'<tr[^>]*id="krav-([0-9-]+)"[^>]*>(.*?)</tr>', main, re_.S)}
+    data = load_criteria()
+    assert len(rows) == len(data["kriterier"])
+    for c in data["kriterier"]:
+        row = rows[str(c["nr"]).replace(".", "-")]
+        assert str(c["nr"]) in row and c["status"].capitalize() in row, (c["nr"], row)
+        for check in c.get("automatisk") or []:
+            assert data["kontroller"][check]["navn"] in row, (c["nr"], check, row)
+    assert "make test" not in main
+    assert "Uu-tilsynet" in main and "uutilsynet.no" in main
+
+
+@checks("synlig-fokus")
+def test_voila_focus_ring_for_the_keyboard_not_after_a_click(tab, voila_server):
+    """The same in the Voila exercise app: the feedback gets focus after a choice; a ring
+    only when the choice was made with the keyboard."""
+    tab.set_viewport_size(DESKTOP)
+    tab.goto(app_url(voila_server, "ovelse.ipynb"))
+    wait_for_app(tab)
+    tab.locator("button.kurs-option").first.click()
+    tab.wait_for_function("() => document.activeElement.matches('.kurs-feedback')", timeout=VOILA_TIMEOUT)
+    assert not focus_is_visible(tab), "a focus ring after a mouse click"
+    tab.goto(app_url(voila_server, "ovelse.ipynb"))
+    wait_for_app(tab)
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("() => document.activeElement.matches('button.kurs-option')"):
+            break
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => document.activeElement.matches('.kurs-feedback')", timeout=VOILA_TIMEOUT)
+    assert focus_is_visible(tab), "no focus ring on the feedback after a keyboard choice"

@@ -20,6 +20,7 @@ from test_accessibility import (
     PHONE,
     axe_file,
     axe_violations,
+    checks,
     focus_is_visible,
     reflow_problems,
     wait_for_app,
@@ -81,6 +82,7 @@ def check_verdict(line: str, verdict_names: dict[str, str], where: str) -> None:
 
 # -- the static player in the book -------------------------------------------------------
 
+@checks("tastatur", "synlig-fokus")
 def test_every_static_exercise_can_be_played_by_keyboard(page, book_server, axe_path, verdict_names,
                                                           screenshot):
     page.set_viewport_size(PHONE)
@@ -132,6 +134,7 @@ def test_every_static_exercise_can_be_played_by_keyboard(page, book_server, axe_
 
 # -- the Voila exercise app --------------------------------------------------------------
 
+@checks("tastatur", "synlig-fokus")
 def test_every_voila_exercise_can_be_played_by_keyboard(page, voila_server, axe_path, verdict_names,
                                                          screenshot):
     page.set_viewport_size(PHONE)

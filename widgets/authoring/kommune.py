@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -102,6 +102,26 @@ class Tilgjengelighet(_Strict):
         return v if v is None else _link(v)
 
 
+class Verktoy(_Strict):
+    """The municipality's own versions of the printable tools under «Verktøy» (verktoy/<id>.md):
+    their https addresses."""
+
+    samtykkeskjema: Optional[str] = None
+    stafettlogg: Optional[str] = None
+    sjekkliste_bekymringsmelding: Optional[str] = Field(None, alias="sjekkliste-bekymringsmelding")
+    fra_undring_til_melding: Optional[str] = Field(None, alias="fra-undring-til-melding")
+    nar_kan_du_dele: Optional[str] = Field(None, alias="nar-kan-du-dele")
+
+    @field_validator("*")
+    @classmethod
+    def checkurl(cls, v):
+        if v is None:
+            return v
+        if not v.strip().lower().startswith("https://"):
+            raise ValueError("lenke")
+        return v.strip()
+
+
 class Kommune(_Strict):
     """Everything a municipality sets. Only `navn` is required."""
 
@@ -110,7 +130,8 @@ class Kommune(_Strict):
     rutiner: list[Rutine] = Field(default_factory=list, description="Lokale rutiner (modul 9).")
     lenker: list[Lenke] = Field(default_factory=list, description="Lenker til mer hjelp (modul 9).")
     voila_url: Optional[str] = Field(None, description="Adressen til øvelsesappene (Voila). Tom: ingen lenke.")
-    verktoy: Optional[list[dict[str, Any]]] = Field(None, description="Utskrivbare verktøy (valgfritt).")
+    verktoy: Optional[Verktoy] = Field(
+        None, description="Kommunens egne versjoner av verktøyene (valgfritt): verktøy: https://…")
     tilgjengelighet: Optional[Tilgjengelighet] = Field(None, description="Kontakt og erklæring (valgfritt).")
     lagringsnavn: Optional[str] = Field(
         None, description="Navnet fremdriften lagres under i nettleseren. Standard: laget av navn.")

@@ -58,6 +58,10 @@ def _describe(error: dict, model: type[BaseModel]) -> tuple[str, str]:
                 "bruk bare små bokstaver a–z, tall og bindestrek, f.eks. «snakke-med-barnet»")
     if kind == "too_short":
         return "listen er tom", "legg til minst ett element"
+    if kind == "bool_type" and isinstance(value, str):
+        # yes/no/on/off are booleans in YAML 1.1 only; the reader keeps them as text.
+        return (f"«{value}» er ikke true eller false",
+                "skriv true eller false (ord som yes, no, on og off godtas ikke)")
     if kind.endswith("_type") or kind in ("model_attributes_type", "model_type"):
         wanted = {"string_type": "tekst", "int_type": "et heltall", "bool_type": "true eller false",
                   "list_type": "en liste (linjer som starter med «- »)",

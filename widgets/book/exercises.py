@@ -36,6 +36,7 @@ from ..play.format import is_slug
 from ..problems import CaseNotFound, Problem, ProblemsFound
 from ..settings import VOILA_URL_ENV
 from ..strings import LOCALE_DIR, strings
+from .escape import md_escape
 
 logger = logging.getLogger(__name__)
 
@@ -146,13 +147,9 @@ def cases_folder(srcdir) -> Path:
 
 # -- the pages under "Øvelser" -----------------------------------------------------------
 
-def _md_escape(text: str) -> str:
-    """Backslash-escape Markdown punctuation, so a title stays plain text."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$&:=^%@\"'" else c for c in " ".join(text.split()))
-
-
 def case_page(case_id: str, title: str) -> str:
-    return (GENERATED.format(source=f"{case_id}.yml") + f"# {_md_escape(title)}\n\n"
+    """The page of one case: its title as plain text (escaped: a title is never markup)."""
+    return (GENERATED.format(source=f"{case_id}.yml") + f"# {md_escape(title)}\n\n"
             f"```{{case-exercise}} {case_id}\n:details:\n```\n\n"
             f"```{{case-handout-links}} {case_id}\n```\n")
 
@@ -181,7 +178,7 @@ def write_case_pages(app: Sphinx, config) -> None:
     _write_if_changed(target / ".gitignore", "# Generert av widgets.sphinx_ext\n*\n")
     wanted = {"index.md": index_page(lang)}
     for path in case_files([folder]):
-        wanted[f"{path.stem}.md"] = case_page(path.stem, _title_of(path))
+        wanted[f"{path.stem}.md"] = case_page(path.stem, _title_of(path, config.kommune))
     for name, text in wanted.items():
         _write_if_changed(target / name, text)
     for old in target.glob("*.md"):  # a case that was removed: drop its page (ours only)
@@ -189,9 +186,12 @@ def write_case_pages(app: Sphinx, config) -> None:
             old.unlink()
 
 
-def _title_of(path: Path) -> str:
-    """The case title, read leniently (the directive reports any problem with the case)."""
+def _title_of(path: Path, settings: dict) -> str:
+    """The case title with `{{ kommune }}` filled in, read leniently (the directive reports
+    any problem with the case)."""
     import yaml
+
+    from ..authoring.placeholders import substitute
 
     # libyaml when present: every build reads all cases for their titles (0.2 s in Python).
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -200,7 +200,7 @@ def _title_of(path: Path) -> str:
         title = data.get("title") if isinstance(data, dict) else None
     except (OSError, yaml.YAMLError):
         title = None
-    return title.strip() if isinstance(title, str) and title.strip() else path.stem
+    return substitute(title.strip(), settings) if isinstance(title, str) and title.strip() else path.stem
 
 
 # -- assets only where the player is ---------------------------------------------------
@@ -222,6 +222,7 @@ def add_player_assets(app: Sphinx, pagename, templatename, context, doctree) -> 
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("widgets.book.municipality")  # the `kommune` block holds voila_url
+    app.setup_extension("widgets.book.accessibility")  # the «Tilgjengelighet» page, from its data
     app.add_config_value("case_pages_dir", PAGES_DIR, "env", types=[str])
     app.add_directive("case-exercise", CaseExerciseDirective)
     app.connect("config-inited", write_case_pages, priority=100)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..authoring.placeholders import municipality_name
+from .escape import md_escape, safe_url
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _NUMBER = re.compile(r"(?<![\w+])(\+47[ ]?)?\d(?:[ ]?\d){2,9}(?![\w])")
@@ -58,15 +59,12 @@ def emergency_services(settings: dict) -> list[dict]:
             if any(w in str(s.get("navn", "")).lower() for w in EMERGENCY_WORDS)]
 
 
-def _md(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$&:=^%@" else c for c in " ".join(str(text).split()))
-
 
 def emergency_markdown(settings: dict) -> str:
     text = "Er et barn i akutt fare, ring politiet på 112. Du kan alltid ringe selv om du ikke er helt sikker."
     on_call = emergency_services(settings)
     if on_call:
-        names = " eller ".join(f"{_md(s['navn']).lower()}" + (f" ({_md(s['kontakt'])})" if s.get("kontakt") else "")
+        names = " eller ".join(f"{md_escape(s['navn']).lower()}" + (f" ({md_escape(s['kontakt'])})" if s.get("kontakt") else "")
                                for s in on_call)
         text += f"\n\nUtenfor kontortid når du {names}."
     else:
@@ -78,7 +76,7 @@ def checklist_markdown(settings: dict) -> str:
     services = [s["navn"] for s in settings.get("tjenester") or [] if "barnevern" in str(s.get("navn", "")).lower()]
     items = []
     if services:
-        joined = " og ".join(_md(n).lower() for n in services)
+        joined = " og ".join(md_escape(n).lower() for n in services)
         items.append(f"Jeg vet hvor jeg finner kontaktinformasjonen til {joined}.")
     elif settings.get("tjenester"):
         items.append("Jeg vet hvor jeg finner kontaktinformasjonen til tjenestene i tabellen.")
@@ -112,21 +110,41 @@ def _services(settings: dict):
     for item in items:
         row = nodes.row()
         name = str(item.get("navn", ""))
-        row += nodes.entry("", nodes.paragraph("", "", nodes.reference("", name, refuri=item["url"])
+        row += nodes.entry("", nodes.paragraph("", "", link_or_text(name, item.get("url"), "tjenester.url")
                                                if item.get("url") else nodes.Text(name)))
         row += nodes.entry("", nodes.paragraph("", "", *contact_nodes(str(item.get("kontakt", "")))))
         body += row
     return [table]
 
 
-def _list(items, with_description: bool):
+def link_or_text(name: str, url, where: str, directive=None):
+    """A link to `url` if it is https, mailto or tel; otherwise `name` as plain text and a
+    build warning (a `javascript:` address must never become a link)."""
+    from docutils import nodes
+
+    if not url:
+        return nodes.strong(text=name)
+    safe = safe_url(url)
+    if safe is None:
+        from sphinx.util import logging
+
+        location = (directive.env.docname, directive.lineno) if directive is not None else None
+        logging.getLogger(__name__).warning(
+            "kommune: %s: «%s» er ikke en trygg lenke: bare https-, mailto- og tel-lenker er tillatt "
+            "— skriv en adresse som begynner med https://; lenken vises som tekst", where, str(url)[:200],
+            location=location, type="kommune", subtype="url")
+        return nodes.strong(text=name)
+    return nodes.reference("", name, refuri=safe)
+
+
+def _list(items, with_description: bool, key: str, directive=None):
     from docutils import nodes
 
     out = nodes.bullet_list()
-    for item in items or []:
+    for i, item in enumerate(items or []):
         para = nodes.paragraph()
         name, url = str(item.get("navn", "")), item.get("url")
-        para += nodes.reference("", name, refuri=url) if url else nodes.strong(text=name)
+        para += link_or_text(name, url, f"{key}[{i}].url", directive)
         if with_description and item.get("beskrivelse"):
             para += nodes.Text(f": {item['beskrivelse']}")
         out += nodes.list_item("", para)
@@ -144,11 +162,11 @@ def setup(app):
 
     class Rutiner(SphinxDirective):
         def run(self):
-            return _list(self.config.kommune.get("rutiner"), True)
+            return _list(self.config.kommune.get("rutiner"), True, "rutiner", self)
 
     class Lenker(SphinxDirective):
         def run(self):
-            return _list(self.config.kommune.get("lenker"), False)
+            return _list(self.config.kommune.get("lenker"), False, "lenker", self)
 
     class FromMarkdown(SphinxDirective):
         make = staticmethod(lambda settings: "")
@@ -170,7 +188,9 @@ def setup(app):
 
     def add_substitution(app, config):
         subs = dict(config.myst_substitutions or {})
-        subs.setdefault("kommune", municipality_name(config.kommune))
+        # MyST reads a substitution as Markdown: the name is escaped, so that it is shown as
+        # the text the web editor wrote, never as HTML, a role or another substitution.
+        subs.setdefault("kommune", md_escape(municipality_name(config.kommune)))
         config.myst_substitutions = subs
 
     app.add_directive("kommune-tjenester", Tjenester)
