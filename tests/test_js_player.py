@@ -220,7 +220,7 @@ def test_case_pages_are_written_only_when_changed(tmp_path):
 
 def test_titles_stay_plain_text_in_markdown():
     assert case_page("x", "*Ikke* [en lenke](http://x) <b>").splitlines()[1] == (
-        r"# \*Ikke\* \[en lenke\]\(http\://x\) \<b\>")
+        r"# \*Ikke\* \[en lenke\]\(http\:\/\/x\) \<b\>")
 
 
 # -- the built book ----------------------------------------------------------------------

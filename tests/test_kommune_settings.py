@@ -82,13 +82,16 @@ def test_kurs_check_reports_the_settings_of_the_book(tmp_path):
 
 def test_the_optional_keys_of_other_features_are_accepted_and_checked(tmp_path):
     path = tmp_path / "fjordvik.yml"
-    path.write_text("navn: Fjordvik kommune\nverktoy:\n  - navn: Samtaleguide\ntilgjengelighet:\n"
+    path.write_text("navn: Fjordvik kommune\nverktoy:\n  samtykkeskjema: https://fjordvik.example/samtykke.pdf\ntilgjengelighet:\n"
                     "  kontakt: post@fjordvik.example\n  erklaering_url: https://uustatus.no/x\n"
                     "lagringsnavn: fjordvik\nkildefiler: true\n", encoding="utf-8")
     settings = municipality(path, top_level=True)
     assert settings["tilgjengelighet"]["kontakt"] == "post@fjordvik.example" and settings["kildefiler"] is True
     found = problems_of(tmp_path, "navn: X\ntilgjengelighet:\n  erklaering_url: uustatus.no\n")
     assert any(p.startswith("fjordvik.yml:3: tilgjengelighet.erklaering_url: lenken må starte") for p in found)
+    found = problems_of(tmp_path, "navn: X\nverktoy:\n  samtykeskjema: https://x.example/a.pdf\n")
+    assert any(p.startswith("fjordvik.yml:3: verktoy.samtykeskjema: ukjent felt") and "samtykkeskjema" in p
+               for p in found), found
 
 
 def test_contacts_become_mailto_and_tel_links():

@@ -178,7 +178,7 @@ def write_case_pages(app: Sphinx, config) -> None:
     _write_if_changed(target / ".gitignore", "# Generert av widgets.sphinx_ext\n*\n")
     wanted = {"index.md": index_page(lang)}
     for path in case_files([folder]):
-        wanted[f"{path.stem}.md"] = case_page(path.stem, _title_of(path, config.kommune))
+        wanted[f"{path.stem}.md"] = case_page(path.stem, _title_of(path, getattr(config, "kommune", None) or {}))
     for name, text in wanted.items():
         _write_if_changed(target / name, text)
     for old in target.glob("*.md"):  # a case that was removed: drop its page (ours only)
