@@ -4,5 +4,7 @@ municipality's settings) and building the book. In _config.yml: `widgets.book`."
 
 def setup(app):
     from .exercises import setup as exercises
+    from .progress import setup as progress
 
+    progress(app)
     return exercises(app)

@@ -281,6 +281,9 @@
     action(this.play);
     store.save(this.play.case.id, this.play.state());
     this.render(focus);
+    // For the course progress and the SCORM adapter (widgets/book/static/): after a
+    // choice `play.answered` is set; at the summary `play.finished` is true.
+    this.root.dispatchEvent(new CustomEvent("case-player", { bubbles: true, detail: { play: this.play } }));
   };
 
   Player.prototype.render = function (focus) {

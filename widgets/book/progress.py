@@ -1,0 +1,166 @@
+"""Course progress in the book (`widgets.book.progress`): «Min fremdrift» and the certificate.
+
+Everything happens in the learner's browser (static/progress.js, localStorage only). The
+build gives it what it cannot know by itself: the modules and exercises of the course,
+the municipality's name and its requirements for the certificate (`kommune.kursbevis` in
+_config.yml), and the UI strings (`fremdrift_*` in widgets/locale/nb.json). That manifest
+is embedded in every page (template sbt-sidebar-nav.html), so it works on file:// too, and
+written as `kurs-fremdrift.json` next to the pages for `kurs scorm`.
+
+    kommune:
+      kursbevis:
+        moduler: [1, 2, 3]   # module numbers or folder names under modules/ (default: all)
+        ovelser: 3           # how many exercises must be done (default 0)
+        minste_poeng: 50     # least score in percent over the exercises done (default: none)
+        timer: 4             # hours printed on the certificate (default: none)
+
+Directives: ```{min-fremdrift}``` (the full panel, on the intro page) and ```{kursbevis}```.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..authoring.placeholders import municipality_name
+from ..strings import LOCALE_DIR, strings
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+JS_FILE, CSS_FILE = "progress.js", "progress.css"
+MANIFEST_FILE = "kurs-fremdrift.json"
+CERTIFICATE_DOC = "kursbevis"
+PREFIX = "fremdrift_"
+KEYS = {"moduler", "ovelser", "minste_poeng", "timer"}
+
+
+def _lang(config) -> str:
+    lang = config.language or "nb"
+    return lang if (LOCALE_DIR / f"{lang}.json").is_file() else "nb"
+
+
+def _problem(field: str, message: str) -> None:
+    logger.warning("_config.yml: kommune.kursbevis%s: %s", f".{field}" if field else "", message,
+                   type="kursbevis", subtype="config")
+
+
+def requirements(block, modules: list[str]) -> dict:
+    """The certificate's requirements from `kommune.kursbevis`; warns (the build with -W
+    stops) about anything it cannot use."""
+    if block is None:
+        block = {}
+    if not isinstance(block, dict):
+        _problem("", "skal være felt med verdier — skriv moduler:, ovelser:, minste_poeng: og timer: under kursbevis:")
+        block = {}
+    for key in sorted(set(block) - KEYS):
+        _problem(key, f"ukjent felt — bruk {', '.join(sorted(KEYS))}")
+    wanted = block.get("moduler")
+    chosen = list(modules)
+    if wanted is not None:
+        chosen = []
+        for item in wanted if isinstance(wanted, list) else [wanted]:
+            found = [d for d in modules if _matches(item, d)]
+            if not found:
+                _problem("moduler", f"«{item}» er ingen modul — skriv nummeret (f.eks. 3) eller mappenavnet under modules/")
+            chosen += [d for d in found if d not in chosen]
+
+    def number(key, low, high):
+        value = block.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            _problem(key, f"«{value}» skal være et tall fra {low} til {high}")
+            return None
+        return value
+
+    return {"m": chosen, "x": int(number("ovelser", 0, 1000) or 0), "p": number("minste_poeng", 0, 100),
+            "h": number("timer", 0, 1000)}
+
+
+def _matches(item, docname: str) -> bool:
+    folder = docname.split("/")[1]
+    if isinstance(item, int) and not isinstance(item, bool):
+        return folder.split("-", 1)[0].lstrip("0") == str(item)
+    return str(item).strip().strip("/") in (folder, docname, f"modules/{folder}")
+
+
+def manifest(app) -> dict:
+    env, config = app.env, app.config
+    docs = env.found_docs
+
+    def title(doc):
+        return env.titles[doc].astext() if doc in env.titles else doc
+
+    modules = sorted(d for d in docs if d.startswith("modules/") and d.endswith("/index") and d.count("/") == 2)
+    pages = config.case_pages_dir
+    exercises = sorted(d for d in docs if pages and d.startswith(pages + "/") and d != f"{pages}/index")
+    t = strings(_lang(config))
+    return {
+        "title": config.project, "kommune": municipality_name(config.kommune), "home": config.root_doc,
+        "cert": CERTIFICATE_DOC if CERTIFICATE_DOC in docs else None,
+        "m": [[d, title(d)] for d in modules],
+        "x": [[d.split("/", 1)[1], d, title(d)] for d in exercises],
+        "req": requirements(config.kommune.get("kursbevis"), modules),
+        "t": {k[len(PREFIX):]: v for k, v in t.items() if k.startswith(PREFIX)},
+    }
+
+
+def make_manifest(app, env) -> None:
+    app.kurs_fremdrift = manifest(app)
+
+
+def page_context(app, pagename, templatename, context, doctree) -> None:
+    data = getattr(app, "kurs_fremdrift", None)
+    if data is not None:
+        from .exercises import script_json
+
+        context["kurs_fremdrift"] = script_json(data)
+        context["kurs_fremdrift_navn"] = data["t"]["title"]
+
+
+def write_manifest(app, exc) -> None:
+    data = getattr(app, "kurs_fremdrift", None)
+    if exc is None and data is not None and app.builder.format == "html":
+        (Path(app.outdir) / MANIFEST_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _raw(html_text: str) -> list[nodes.Node]:
+    return [nodes.raw("", html_text, format="html")]
+
+
+class ProgressDirective(SphinxDirective):
+    """```{min-fremdrift}```: progress bar, what is left, delete, export and import."""
+
+    def run(self):
+        text = strings(_lang(self.config))[PREFIX + "noscript"]
+        return _raw(f'<div class="kurs-fremdrift kf-full"><noscript><p>{html.escape(text)}</p></noscript></div>\n')
+
+
+class CertificateDirective(SphinxDirective):
+    """```{kursbevis}```: the certificate, filled in by progress.js when the requirements are met."""
+
+    def run(self):
+        text = strings(_lang(self.config))[PREFIX + "noscript"]
+        return _raw(f'<div class="kurs-bevis" id="kursbevis"><noscript><p>{html.escape(text)}</p></noscript></div>\n')
+
+
+def add_static_path(app, config) -> None:
+    config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+
+
+def setup(app) -> dict:
+    app.connect("config-inited", add_static_path)
+    app.connect("env-updated", make_manifest)
+    app.connect("html-page-context", page_context)
+    app.connect("build-finished", write_manifest)
+    app.add_directive("min-fremdrift", ProgressDirective)
+    app.add_directive("kursbevis", CertificateDirective)
+    app.add_js_file(JS_FILE, loading_method="defer")
+    app.add_css_file(CSS_FILE)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
