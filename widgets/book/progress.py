@@ -102,7 +102,7 @@ def manifest(app) -> dict:
     exercises = sorted(d for d in docs if pages and d.startswith(pages + "/") and d != f"{pages}/index")
     t = strings(_lang(config))
     return {
-        "title": config.project, "kommune": municipality_name(config.kommune), "home": config.root_doc,
+        "title": config.html_title or config.project, "lang": _lang(config), "kommune": municipality_name(config.kommune), "home": config.root_doc,
         "cert": CERTIFICATE_DOC if CERTIFICATE_DOC in docs else None,
         "m": [[d, title(d)] for d in modules],
         "x": [[d.split("/", 1)[1], d, title(d)] for d in exercises],

@@ -7,7 +7,8 @@
  * (scorm.js) in the frame around the book; the certificate's name never does. */
 (function () {
   "use strict";
-  var KEY = "tidlig-og-sammen/fremdrift", NAME = "tidlig-og-sammen/navn";
+  var PREFIX = "tidlig-og-sammen/", KEY = PREFIX + "fremdrift", NAME = PREFIX + "navn";
+  window.KursFremdrift = { PREFIX: PREFIX, KEY: KEY };
   var data = document.getElementById("kurs-data");
   if (!data) return;
   var D = JSON.parse(data.textContent), page = data.getAttribute("data-side"), msg = "";
@@ -26,11 +27,14 @@
       if (typeof attrs[a] == "function") node.addEventListener(a, attrs[a]);
       else if (attrs[a] != null) node.setAttribute(a, attrs[a]);
     });
-    [].slice.call(arguments, 2).forEach(function (c) {
-      [].concat(c).forEach(function (c) { if (c != null) node.append(c); });
-    });
+    return fill(node, [].slice.call(arguments, 2));
+  }
+  /** Append children (nested lists, strings; null is left out). */
+  function fill(node, kids) {
+    [].concat(kids).forEach(function (c) { if (Array.isArray(c)) fill(node, c); else if (c != null) node.append(c); });
     return node;
   }
+  function set(node) { node.replaceChildren(); return fill(node, [].slice.call(arguments, 1)); }
   function isObj(o) { return o && typeof o == "object" && !Array.isArray(o); }
   /** Only what this course knows: module pages, and exercises with [points, max] per dimension. */
   function clean(r) {
@@ -73,7 +77,7 @@
         el("ul", null, D.m.map(function (m) { return item(m[0], m[1], r.m[m[0]], q.m.indexOf(m[0]) >= 0); })),
         el("p", null, t("exercises", { k: s.x.length, n: q.x })),
         el("ul", null, D.x.map(function (x) { return item(x[1], x[2], r.x[x[0]], false); }))];
-      box.replaceChildren(
+      set(box,
         full ? null : el("p", { class: "kf-title" }, el("strong", null, t("title"))),
         el("p", { id: id }, t("count", { k: k, n: n })),
         el("progress", { max: n, value: k, "aria-labelledby": id }),
@@ -83,7 +87,7 @@
         full ? tools() : null);
     });
     var mark = document.querySelector(".kf-mark");
-    if (mark) mark.replaceChildren(r.m[page] ? el("span", null, "✓ " + t("marked"))
+    if (mark) set(mark, r.m[page] ? el("span", null, "✓ " + t("marked"))
       : el("button", { type: "button", click: function () { done(page); } }, t("mark")));
   }
 
@@ -114,7 +118,7 @@
       el("button", { type: "button", click: function () {
         if (!window.confirm(t("delete_confirm"))) return;
         try {
-          Object.keys(localStorage).forEach(function (k) { if (k.indexOf("tidlig-og-sammen/") == 0) localStorage.removeItem(k); });
+          Object.keys(localStorage).forEach(function (k) { if (k.indexOf(PREFIX) == 0) localStorage.removeItem(k); });
         } catch (e) { /* nothing saved */ }
         scorm("clear");
         msg = t("deleted");
@@ -128,13 +132,13 @@
 
   function certificate(box) {
     var s = status(load());
-    if (!s.ok) return box.replaceChildren(el("p", null, el("a", { href: href(D.home) + "#min-fremdrift" }, t("cert_not_yet"))));
+    if (!s.ok) return set(box, el("p", null, el("a", { href: href(D.home) + "#min-fremdrift" }, t("cert_not_yet"))));
     var name = get(NAME) || "", who = el("p", { class: "kb-navn" }, name), titles = {};
     D.m.forEach(function (m) { titles[m[0]] = m[1]; });
     var input = el("input", { id: "kb-navn", type: "text", autocomplete: "name", value: name,
                               input: function () { put(NAME, input.value); who.textContent = input.value; } });
     document.body.classList.add("kb-side");
-    box.replaceChildren(
+    set(box,
       el("p", { class: "kb-skjema" }, el("label", { for: "kb-navn" }, t("name")), input,
         el("button", { type: "button", click: function () { window.print(); } }, t("print"))),
       el("div", { class: "kb-bevis" },
@@ -174,7 +178,6 @@
     }
   });
   window.addEventListener("storage", draw);
-  window.KursFremdrift = { load: load, status: status, KEY: KEY };
   if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
