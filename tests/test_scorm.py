@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import outside_requests
+from helpers import best_run, option_button, outside_requests, play_case
 
 from widgets.authoring.library import compiled_case
 from widgets.play.engine import Playthrough
@@ -166,35 +166,6 @@ def _book(page):
     return page.frame_locator("#sco").frame_locator("#kurs-ramme")
 
 
-def _option(book, label: str):
-    return book.locator(".cp-option").filter(
-        has=book.locator(".cp-option-label", has_text=re.compile("^" + re.escape(label) + "$")))
-
-
-def _play_case(book, choices: list[str], labels: dict[str, str]) -> None:
-    for option in choices:
-        _option(book, labels[option]).click()
-        while book.locator(".cp-continue").count() and not book.locator(".cp-option").count():
-            book.locator(".cp-continue").click()
-            if book.locator(".cp-summary").count():
-                return
-    while book.locator(".cp-continue").count():
-        book.locator(".cp-continue").click()
-
-
-def _best_run(compiled: dict) -> tuple[list[str], dict[str, str]]:
-    """The best option at each decision, as the learner would click them, and their labels."""
-    play, choices, labels = Playthrough(compiled), [], {}
-    while not play.finished:
-        if play.needs_choice:
-            option = next(o for o in play.decision["options"] if o["best"])
-            labels[option["id"]] = option["label"]
-            choices.append(option["id"])
-            play.choose(option["id"])
-        play.proceed()
-    return choices, labels
-
-
 def test_scorm_session_reports_choices_score_status_and_resumes(page, lms):
     outside = outside_requests(page)
     page.goto(lms + "/lms.html")
@@ -210,10 +181,10 @@ def test_scorm_session_reports_choices_score_status_and_resumes(page, lms):
     book.locator(".cp-option").first.wait_for()
     first = compiled["scenes"][compiled["start"]]["decision"]
     wrong = next(o for o in first["options"] if o["verdict"] == "not_advised")
-    _option(book, wrong["label"]).click()
+    option_button(book, wrong["label"]).click()
     book.locator(".cp-restart").click()
-    choices, labels = _best_run(compiled)
-    _play_case(book, choices, labels)
+    choices, labels = best_run(compiled)
+    play_case(book, choices, labels)
     book.locator(".cp-summary").wait_for()
     page.frame_locator("#sco").locator("#kurs-ramme").evaluate("f => f.contentWindow.location.reload()")
     _book(page).locator(".cp-summary").wait_for()  # the page loaded again

@@ -147,7 +147,7 @@ class CertificateDirective(SphinxDirective):
 
     def run(self):
         text = strings(_lang(self.config))[PREFIX + "noscript"]
-        return _raw(f'<div class="kurs-bevis" id="kursbevis"><noscript><p>{html.escape(text)}</p></noscript></div>\n')
+        return _raw(f'<div class="kurs-bevis"><noscript><p>{html.escape(text)}</p></noscript></div>\n')
 
 
 def add_static_path(app, config) -> None:

@@ -162,7 +162,7 @@
       }
     }
     draw();
-    var box = document.getElementById("kursbevis");
+    var box = document.querySelector(".kurs-bevis");
     if (box) certificate(box);
   }
 
