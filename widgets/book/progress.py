@@ -90,6 +90,10 @@ def _matches(item, docname: str) -> bool:
     return str(item).strip().strip("/") in (folder, docname, f"modules/{folder}")
 
 
+# The strings progress.js needs itself; the others are written into the HTML here.
+JS_STRINGS = ("done", "left", "mark", "marked", "imported", "import_bad", "deleted", "delete_confirm", "file")
+
+
 def manifest(app) -> dict:
     env, config = app.env, app.config
     docs = env.found_docs
@@ -102,17 +106,91 @@ def manifest(app) -> dict:
     exercises = sorted(d for d in docs if pages and d.startswith(pages + "/") and d != f"{pages}/index")
     t = strings(_lang(config))
     return {
-        "title": config.html_title or config.project, "lang": _lang(config), "kommune": municipality_name(config.kommune), "home": config.root_doc,
+        "title": config.html_title or config.project, "lang": _lang(config),
+        "kommune": municipality_name(config.kommune), "home": config.root_doc,
         "cert": CERTIFICATE_DOC if CERTIFICATE_DOC in docs else None,
         "m": [[d, title(d)] for d in modules],
         "x": [[d.split("/", 1)[1], d, title(d)] for d in exercises],
         "req": requirements(config.kommune.get("kursbevis"), modules),
-        "t": {k[len(PREFIX):]: v for k, v in t.items() if k.startswith(PREFIX)},
+        "t": {k: t[PREFIX + k] for k in JS_STRINGS},
     }
 
 
 def make_manifest(app, env) -> None:
     app.kurs_fremdrift = manifest(app)
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def panel_html(app, pagename: str, full: bool) -> str:
+    """«Min fremdrift»: the lists are written here; progress.js marks what is done."""
+    data, t = app.kurs_fremdrift, strings(_lang(app.config))
+    req = data["req"]
+
+    def uri(doc):
+        return _e(app.builder.get_relative_uri(pagename, doc))
+
+    def t_(key):
+        return _e(t[PREFIX + key])
+
+    def item(key, doc, title, needed):
+        return (f'<li data-kf="{_e(key)}"{" data-need" if needed else ""}><a href="{uri(doc)}">{_e(title)}</a>'
+                '<span></span></li>')
+
+    count = f'kf-n-{"full" if full else "side"}'
+    lists = (f'<p>{t_("modules")}</p><ul>'
+             + "".join(item(m[0], m[0], m[1], m[0] in req["m"]) for m in data["m"])
+             + f'</ul><p>{t_("exercises").replace("{k}", "<span class=kf-xk>0</span>").replace("{n}", str(req["x"]))}'
+             + '</p><ul>' + "".join(item(x[0], x[1], x[2], False) for x in data["x"]) + "</ul>")
+    out = [f'<div class="kurs-fremdrift{" kf-full" if full else ""}" role="region" aria-label="{t_("title")}">']
+    if not full:
+        out.append(f'<p class="kf-title"><strong>{t_("title")}</strong></p>')
+    out.append(f'<p id="{count}" class="kf-count" data-t="{t_("count")}"></p>'
+               f'<progress max="{len(req["m"]) + req["x"]}" value="0" aria-labelledby="{count}"></progress>')
+    if data["cert"]:
+        out.append(f'<p class="kf-cert" hidden><a href="{uri(data["cert"])}">{t_("cert_ready")}</a></p>')
+    out.append(lists if full else f"<details><summary>{t_('show')}</summary>{lists}</details>")
+    if full:
+        if req["p"] is not None:
+            out.append(f'<p class="kf-score" hidden data-t="{_e(t[PREFIX + "score"].replace("{p}", str(req["p"])))}"></p>')
+        out.append(f'<p class="kf-tools"><button type="button" class="kf-export">{t_("export")}</button> '
+                   f'<label for="kf-fil">{t_("import")}</label><input type="file" id="kf-fil" accept=".json,application/json"> '
+                   f'<button type="button" class="kf-delete">{t_("delete")}</button></p>'
+                   f'<p class="kf-note">{t_("privacy")}</p><p class="kf-msg" role="status"></p>'
+                   f'<noscript><p>{t_("noscript")}</p></noscript>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def certificate_html(app, pagename: str) -> str:
+    data, t = app.kurs_fremdrift, strings(_lang(app.config))
+
+    def t_(key):
+        return _e(t[PREFIX + key])
+
+    hours = data["req"]["h"]
+    home = _e(app.builder.get_relative_uri(pagename, data["home"]))
+    return (f'<div class="kurs-bevis"><p class="kb-ikke"><a href="{home}#min-fremdrift">{t_("cert_not_yet")}</a></p>'
+            f'<div class="kb-ja" hidden><p class="kb-skjema"><label for="kb-navn">{t_("name")}</label>'
+            f'<input id="kb-navn" type="text" autocomplete="name"><button type="button" class="kb-skriv">{t_("print")}</button></p>'
+            f'<div class="kb-bevis"><p class="kb-tittel">{t_("cert")}</p><p class="kb-navn"></p><p>{t_("cert_text")}</p>'
+            f'<p class="kb-kurs">{_e(data["title"])}</p><p>{_e(data["kommune"])}</p><p>{t_("cert_modules")}:</p>'
+            f'<ul class="kb-moduler"></ul><p class="kb-ovelser" data-t="{t_("cert_exercises")}"></p>'
+            + (f'<p>{_e(t[PREFIX + "cert_hours"].format(h=hours))}</p>' if hours else "")
+            + f'<p class="kb-dato" data-t="{t_("cert_date")}"></p></div></div>'
+            f'<noscript><p>{t_("noscript")}</p></noscript></div>')
+
+
+class fremdrift_node(nodes.General, nodes.Element):
+    """Where a panel goes; replaced once every page's title is known (doctree-resolved)."""
+
+
+def resolve_panels(app, doctree, docname) -> None:
+    for node in list(doctree.findall(fremdrift_node)):
+        make = certificate_html(app, docname) if node["kind"] == "cert" else panel_html(app, docname, True)
+        node.replace_self(nodes.raw("", make, format="html"))
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
@@ -121,7 +199,7 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
         from .exercises import script_json
 
         context["kurs_fremdrift"] = script_json(data)
-        context["kurs_fremdrift_navn"] = data["t"]["title"]
+        context["kurs_fremdrift_html"] = panel_html(app, pagename, False)
 
 
 def write_manifest(app, exc) -> None:
@@ -130,24 +208,18 @@ def write_manifest(app, exc) -> None:
         (Path(app.outdir) / MANIFEST_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def _raw(html_text: str) -> list[nodes.Node]:
-    return [nodes.raw("", html_text, format="html")]
-
-
 class ProgressDirective(SphinxDirective):
     """```{min-fremdrift}```: progress bar, what is left, delete, export and import."""
 
     def run(self):
-        text = strings(_lang(self.config))[PREFIX + "noscript"]
-        return _raw(f'<div class="kurs-fremdrift kf-full"><noscript><p>{html.escape(text)}</p></noscript></div>\n')
+        return [fremdrift_node(kind="panel")]
 
 
 class CertificateDirective(SphinxDirective):
-    """```{kursbevis}```: the certificate, filled in by progress.js when the requirements are met."""
+    """```{kursbevis}```: the certificate, shown by progress.js when the requirements are met."""
 
     def run(self):
-        text = strings(_lang(self.config))[PREFIX + "noscript"]
-        return _raw(f'<div class="kurs-bevis"><noscript><p>{html.escape(text)}</p></noscript></div>\n')
+        return [fremdrift_node(kind="cert")]
 
 
 def add_static_path(app, config) -> None:
@@ -159,6 +231,8 @@ def setup(app) -> dict:
     app.connect("env-updated", make_manifest)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_manifest)
+    app.connect("doctree-resolved", resolve_panels)
+    app.add_node(fremdrift_node)
     app.add_directive("min-fremdrift", ProgressDirective)
     app.add_directive("kursbevis", CertificateDirective)
     app.add_js_file(JS_FILE, loading_method="defer")

@@ -1,10 +1,5 @@
-/* Tidlig og sammen – the SCORM 1.2 adapter, in scorm.html of the package (`kurs scorm`).
- * scorm.html is the one SCO: it holds the LMS session for the whole visit, and shows
- * the book in a frame; progress.js in each page calls window.parent.KursSCORM.
- * The LMS receives: the status, the score (percent of the points in the exercises done),
- * the time, one interaction per choice, and in suspend_data which modules and exercises
- * are done and where each case is (option numbers). Never reflection texts or the name
- * on the certificate. Without an LMS (no API found) the frame just shows the book. */
+/* Tidlig og sammen – SCORM 1.2 adapter of scorm.html, the one SCO (widgets/book/scorm.py says
+ * what the LMS receives and why). The book runs in a frame; progress.js calls KursSCORM. */
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("kurs-scorm").textContent);
@@ -12,7 +7,6 @@
   var api = find(window.parent) || (window.opener && find(window.opener)), t0 = Date.now();
   var rec = { m: {}, x: {} }, cs = {}, n = 0, over = false;
 
-  /** The standard search: window.API in this window's parents (at most 10 up). */
   function find(w) {
     for (var i = 0; w && i < 10; i++) {
       try { if (w.API) return w.API; } catch (e) { return null; }  // another site's frame
@@ -27,7 +21,7 @@
   function clock(ms) { var s = Math.round(ms / 1000); return [two(s / 3600 | 0), two((s / 60 | 0) % 60), two(s % 60)].join(":"); }
   function local(k, v) { try { if (v == null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* full */ } }
 
-  /** A case's place, compactly: path length, then the option number of each choice. */
+  // A case's place: path length, then the option number of each choice.
   function enc(p) {
     return p.path.length + "." + p.choices.map(function (ch) {
       return p.case.scenes[ch.scene].decision.options.findIndex(function (o) { return o.id == ch.option; }).toString(36);
@@ -92,8 +86,7 @@
     } catch (e) { /* left the package */ }
   });
 
-  // The LMS knows this learner's progress: it replaces what this browser holds (a shared
-  // PC may hold someone else's). A case whose saved place matches keeps its reflections.
+  // The LMS's record replaces this browser's (a shared PC); a case at the same place keeps its reflections.
   var saved = {};
   try { saved = JSON.parse(get("cmi.suspend_data") || "{}"); } catch (e) { /* none */ }
   (saved.m || "").split("").forEach(function (b, i) { if (b == "1" && D.m[i]) rec.m[D.m[i][0]] = 1; });
