@@ -1,80 +1,72 @@
 /* Tidlig og sammen – course progress in this browser only (localStorage), «Min fremdrift»
  * and the certificate; widgets/book/progress.py writes the panels and embeds the course. */
-(function () {
+(() => {
   "use strict";
   var PREFIX = "tidlig-og-sammen/", KEY = PREFIX + "fremdrift", NAME = PREFIX + "navn";
   window.KursFremdrift = { PREFIX: PREFIX, KEY: KEY };
   var data = document.getElementById("kurs-data");
   if (!data) return;
   var D = JSON.parse(data.textContent), page = data.getAttribute("data-side"), msg = "", xs = {};
-  D.x.forEach(function (x) { xs[x[0]] = 1; });
+  D.x.forEach(x => { xs[x[0]] = 1; });
 
   function get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
-  function put(k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode, full */ } }
-  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, function (m, n) { return n in v ? v[n] : m; }); }
+  function put(k, v) { try { localStorage.setItem(k, v); } catch (e) { /* full */ } }
+  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, (m, n) => n in v ? v[n] : m); }
   function all(sel, f) { [].forEach.call(document.querySelectorAll(sel), f); }
   function one(sel) { return document.querySelector(sel); }
   function obj(o) { return o && typeof o == "object" && !Array.isArray(o); }
-  function clean(r) {  // only this course's modules, and exercises with [points, max] per dimension
+  function clean(r) {  // this course's modules, and exercises with [points, max] per dimension
     var out = { m: {}, x: {} };
     if (!obj(r) || !obj(r.m) || !obj(r.x)) return null;
-    D.m.forEach(function (m) { if (r.m[m[0]] === 1) out.m[m[0]] = 1; });
-    Object.keys(r.x).forEach(function (id) {
+    D.m.forEach(m => { if (r.m[m[0]] === 1) out.m[m[0]] = 1; });
+    Object.keys(xs).forEach(id => {
       var s = r.x[id];
-      if (xs[id] && obj(s) && Object.keys(s).every(function (k) {
-        return Array.isArray(s[k]) && s[k].length == 2 && s[k].every(function (n) { return n >= 0; });
-      })) out.x[id] = s;
+      if (obj(s) && Object.values(s).every(v => v + "" == [+v[0], +v[1]])) out.x[id] = s;
     });
     return out;
   }
-  function load() { try { return clean(JSON.parse(get(KEY))) || clean({ m: {}, x: {} }); } catch (e) { return clean({ m: {}, x: {} }); } }
+  function load() { var r = null; try { r = clean(JSON.parse(get(KEY))); } catch (e) { /* none */ } return r || { m: {}, x: {} }; }
   function status(r) {
-    var q = D.req, pts = 0, max = 0, m = q.m.filter(function (d) { return r.m[d]; }), x = Object.keys(r.x);
-    x.forEach(function (id) { Object.keys(r.x[id]).forEach(function (k) { pts += r.x[id][k][0]; max += r.x[id][k][1]; }); });
+    var q = D.req, pts = 0, max = 0, m = q.m.filter(d => r.m[d]), x = Object.keys(r.x);
+    x.forEach(id => { Object.keys(r.x[id]).forEach(k => { pts += r.x[id][k][0]; max += r.x[id][k][1]; }); });
     var pct = max ? Math.round(100 * pts / max) : 0, complete = m.length == q.m.length && x.length >= q.x;
     return { m: m, x: x, pct: pct, scored: max > 0, complete: complete, ok: complete && (q.p == null || pct >= q.p) };
   }
   function scorm(what, arg) {
     try { var s = window.parent !== window && window.parent.KursSCORM; if (s) s[what](arg); }
-    catch (e) { /* another site around the book */ }
+    catch (e) { /* another site */ }
   }
   function save(r) { put(KEY, JSON.stringify(r)); scorm("progress", { r: r, s: status(r) }); draw(); }
   function done(doc) { var r = load(); if (!r.m[doc]) { r.m[doc] = 1; save(r); } }
-  function button(text, f) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.textContent = text;
-    b.onclick = f;
-    return b;
-  }
 
   function draw() {
     var r = load(), s = status(r), q = D.req, k = s.m.length + Math.min(s.x.length, q.x);
-    all(".kf-count", function (p) { p.textContent = fmt(p.dataset.t, { k: k, n: q.m.length + q.x }); });
-    all(".kurs-fremdrift progress", function (p) { p.value = k; });
-    all(".kf-cert", function (p) { p.hidden = !s.ok; });
-    all(".kf-xk", function (p) { p.textContent = s.x.length; });
-    all(".kf-score", function (p) { p.hidden = !s.scored; p.textContent = fmt(p.dataset.t, { pct: s.pct }); });
-    all(".kf-msg", function (p) { p.textContent = msg; });
-    all("[data-kf]", function (li) {
+    all(".kf-count", p => { p.textContent = fmt(p.dataset.t, { k: k, n: q.m.length + q.x }); });
+    all(".kurs-fremdrift progress", p => { p.value = k; });
+    all(".kf-cert", p => { p.hidden = !s.ok; });
+    all(".kf-xk", p => { p.textContent = s.x.length; });
+    all(".kf-score", p => { p.hidden = !s.scored; p.textContent = fmt(p.dataset.t, { pct: s.pct }); });
+    all(".kf-msg", p => { p.textContent = msg; });
+    all("[data-kf]", li => {
       var on = r.m[li.dataset.kf] || r.x[li.dataset.kf];
       li.className = on ? "kf-done" : "";
       li.lastChild.textContent = on ? " ✓ " + D.t.done : li.hasAttribute("data-need") ? " – " + D.t.left : "";
     });
     var mark = one(".kf-mark");
-    if (mark) mark.replaceChildren(r.m[page] ? "✓ " + D.t.marked : button(D.t.mark, function () { done(page); }));
+    if (mark) mark.replaceChildren(r.m[page] ? "✓ " + D.t.marked : Object.assign(document.createElement("button"),
+      { type: "button", textContent: D.t.mark, onclick: () => { done(page); } }));
   }
 
   function certificate(box, s) {
     var name = one("#kb-navn"), who = one(".kb-navn"), titles = {};
-    D.m.forEach(function (m) { titles[m[0]] = m[1]; });
+    D.m.forEach(m => { titles[m[0]] = m[1]; });
     one(".kb-ikke").hidden = s.ok;
     one(".kb-ja").hidden = !s.ok;
     document.body.classList.toggle("kb-side", s.ok);
     who.textContent = name.value = get(NAME) || "";
-    name.oninput = function () { put(NAME, name.value); who.textContent = name.value; };
-    one(".kb-skriv").onclick = function () { window.print(); };
-    s.m.forEach(function (d) { var li = document.createElement("li"); li.textContent = titles[d]; one(".kb-moduler").append(li); });
+    name.oninput = () => { put(NAME, name.value); who.textContent = name.value; };
+    one(".kb-skriv").onclick = () => { window.print(); };
+    s.m.forEach(d => { var li = document.createElement("li"); li.textContent = titles[d]; one(".kb-moduler").append(li); });
     var x = one(".kb-ovelser");
     x.textContent = s.x.length ? fmt(x.dataset.t, { n: s.x.length, pct: s.pct }) : "";
     x = one(".kb-dato");
@@ -84,8 +76,8 @@
   function tools() {
     var file = one("#kf-fil");
     if (!file) return;
-    file.onchange = function () {
-      if (file.files[0]) file.files[0].text().then(function (text) {
+    file.onchange = () => {
+      if (file.files[0]) file.files[0].text().then(text => {
         var d = null, r = load();
         try { d = JSON.parse(text); } catch (e) { /* not JSON */ }
         d = d && d.format == KEY && clean(d);
@@ -96,7 +88,7 @@
         save(r);
       });
     };
-    one(".kf-export").onclick = function () {
+    one(".kf-export").onclick = () => {
       var r = load(), a = document.createElement("a");
       a.download = D.t.file;
       a.href = URL.createObjectURL(new Blob([JSON.stringify({ format: KEY, m: r.m, x: r.x })], { type: "application/json" }));
@@ -104,9 +96,9 @@
       a.click();
       a.remove();
     };
-    one(".kf-delete").onclick = function () {
+    one(".kf-delete").onclick = () => {
       if (!window.confirm(D.t.delete_confirm)) return;
-      try { Object.keys(localStorage).forEach(function (k) { if (!k.indexOf(PREFIX)) localStorage.removeItem(k); }); }
+      try { Object.keys(localStorage).forEach(k => { if (!k.indexOf(PREFIX)) localStorage.removeItem(k); }); }
       catch (e) { /* nothing saved */ }
       scorm("clear");
       msg = D.t.deleted;
@@ -115,13 +107,13 @@
   }
 
   function start() {
-    var sec = D.m.some(function (m) { return m[0] == page; }) && document.getElementById("sjekkliste");
+    var sec = D.m.some(m => m[0] == page) && document.getElementById("sjekkliste");
     if (sec) {
       var mark = document.createElement("p");
       mark.className = "kf-mark";
       sec.append(mark);
-      if (window.IntersectionObserver) new IntersectionObserver(function (es, o) {
-        if (es.some(function (e) { return e.isIntersecting; })) { o.disconnect(); done(page); }
+      if (window.IntersectionObserver) new IntersectionObserver((es, o) => {
+        if (es.some(e => e.isIntersecting)) { o.disconnect(); done(page); }
       }).observe(sec);
     }
     tools();
@@ -130,18 +122,17 @@
     if (box) certificate(box, status(load()));
   }
 
-  document.addEventListener("case-player", function (e) {
+  document.addEventListener("case-player", e => {
     var p = e.detail.play, r, sc = {};
     if (p.answered !== null) scorm("choice", p);
     scorm("state", p);
     if (p.finished && xs[p.case.id]) {
       r = load();
-      p.summary().scores.forEach(function (x) { sc[x.dimension] = [x.points, x.max]; });
+      p.summary().scores.forEach(x => { sc[x.dimension] = [x.points, x.max]; });
       r.x[p.case.id] = sc;
       save(r);
     }
   });
-  window.addEventListener("storage", draw);
   if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
