@@ -91,7 +91,7 @@ def _matches(item, docname: str) -> bool:
 
 
 # The strings progress.js needs itself; the others are written into the HTML here.
-JS_STRINGS = ("done", "left", "mark", "marked", "imported", "import_bad", "deleted", "delete_confirm", "file")
+JS_STRINGS = ("done", "left", "imported", "import_bad", "deleted", "delete_confirm", "file")
 
 
 def manifest(app) -> dict:
@@ -171,13 +171,14 @@ def certificate_html(app, pagename: str) -> str:
         return _e(t[PREFIX + key])
 
     hours = data["req"]["h"]
+    modules = "".join(f'<li data-kb="{_e(m[0])}" hidden>{_e(m[1])}</li>' for m in data["m"])
     home = _e(app.builder.get_relative_uri(pagename, data["home"]))
     return (f'<div class="kurs-bevis"><p class="kb-ikke"><a href="{home}#min-fremdrift">{t_("cert_not_yet")}</a></p>'
             f'<div class="kb-ja" hidden><p class="kb-skjema"><label for="kb-navn">{t_("name")}</label>'
             f'<input id="kb-navn" type="text" autocomplete="name"><button type="button" class="kb-skriv">{t_("print")}</button></p>'
             f'<div class="kb-bevis"><p class="kb-tittel">{t_("cert")}</p><p class="kb-navn"></p><p>{t_("cert_text")}</p>'
             f'<p class="kb-kurs">{_e(data["title"])}</p><p>{_e(data["kommune"])}</p><p>{t_("cert_modules")}:</p>'
-            f'<ul class="kb-moduler"></ul><p class="kb-ovelser" data-t="{t_("cert_exercises")}"></p>'
+            f'<ul>{modules}</ul><p class="kb-ovelser" data-t="{t_("cert_exercises")}"></p>'
             + (f'<p>{_e(t[PREFIX + "cert_hours"].format(h=hours))}</p>' if hours else "")
             + f'<p class="kb-dato" data-t="{t_("cert_date")}"></p></div></div>'
             f'<noscript><p>{t_("noscript")}</p></noscript></div>')
@@ -188,6 +189,16 @@ class fremdrift_node(nodes.General, nodes.Element):
 
 
 def resolve_panels(app, doctree, docname) -> None:
+    data = getattr(app, "kurs_fremdrift", None)
+    if data is None:
+        return
+    if any(m[0] == docname for m in data["m"]):  # a module: «Merk modulen som fullført» under Sjekkliste
+        t = strings(_lang(app.config))
+        for section in doctree.findall(nodes.section):
+            if "sjekkliste" in section["ids"]:
+                section += nodes.raw("", f'<p class="kf-mark"><button type="button">{_e(t[PREFIX + "mark"])}</button>'
+                                         f'<span hidden>✓ {_e(t[PREFIX + "marked"])}</span></p>', format="html")
+                break
     for node in list(doctree.findall(fremdrift_node)):
         make = certificate_html(app, docname) if node["kind"] == "cert" else panel_html(app, docname, True)
         node.replace_self(nodes.raw("", make, format="html"))

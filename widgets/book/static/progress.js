@@ -1,9 +1,9 @@
-/* Tidlig og sammen – course progress in this browser only (localStorage), «Min fremdrift»
- * and the certificate; widgets/book/progress.py writes the panels and embeds the course. */
+/* Tidlig og sammen – course progress in this browser only (localStorage), «Min fremdrift» and
+ * the certificate, in the panels widgets/book/progress.py writes. */
 (() => {
   "use strict";
   var PREFIX = "tidlig-og-sammen/", KEY = PREFIX + "fremdrift", NAME = PREFIX + "navn";
-  window.KursFremdrift = { PREFIX: PREFIX, KEY: KEY };
+  window.KursFremdrift = { PREFIX, KEY };
   var data = document.getElementById("kurs-data");
   if (!data) return;
   var D = JSON.parse(data.textContent), page = data.getAttribute("data-side"), msg = "", xs = {};
@@ -14,7 +14,7 @@
   function fmt(s, v) { return s.replace(/\{(\w+)\}/g, (m, n) => n in v ? v[n] : m); }
   function all(sel, f) { [].forEach.call(document.querySelectorAll(sel), f); }
   function one(sel) { return document.querySelector(sel); }
-  function obj(o) { return o && typeof o == "object" && !Array.isArray(o); }
+  function obj(o) { return o && typeof o == "object"; }
   function clean(r) {  // this course's modules, and exercises with [points, max] per dimension
     var out = { m: {}, x: {} };
     if (!obj(r) || !obj(r.m) || !obj(r.x)) return null;
@@ -30,18 +30,18 @@
     var q = D.req, pts = 0, max = 0, m = q.m.filter(d => r.m[d]), x = Object.keys(r.x);
     x.forEach(id => { Object.keys(r.x[id]).forEach(k => { pts += r.x[id][k][0]; max += r.x[id][k][1]; }); });
     var pct = max ? Math.round(100 * pts / max) : 0, complete = m.length == q.m.length && x.length >= q.x;
-    return { m: m, x: x, pct: pct, scored: max > 0, complete: complete, ok: complete && (q.p == null || pct >= q.p) };
+    return { m, x, pct, scored: max > 0, complete, ok: complete && (q.p == null || pct >= q.p) };
   }
   function scorm(what, arg) {
     try { var s = window.parent !== window && window.parent.KursSCORM; if (s) s[what](arg); }
     catch (e) { /* another site */ }
   }
-  function save(r) { put(KEY, JSON.stringify(r)); scorm("progress", { r: r, s: status(r) }); draw(); }
+  function save(r) { put(KEY, JSON.stringify(r)); scorm("progress", { r, s: status(r) }); draw(); }
   function done(doc) { var r = load(); if (!r.m[doc]) { r.m[doc] = 1; save(r); } }
 
   function draw() {
     var r = load(), s = status(r), q = D.req, k = s.m.length + Math.min(s.x.length, q.x);
-    all(".kf-count", p => { p.textContent = fmt(p.dataset.t, { k: k, n: q.m.length + q.x }); });
+    all(".kf-count", p => { p.textContent = fmt(p.dataset.t, { k, n: q.m.length + q.x }); });
     all(".kurs-fremdrift progress", p => { p.value = k; });
     all(".kf-cert", p => { p.hidden = !s.ok; });
     all(".kf-xk", p => { p.textContent = s.x.length; });
@@ -52,21 +52,18 @@
       li.className = on ? "kf-done" : "";
       li.lastChild.textContent = on ? " ✓ " + D.t.done : li.hasAttribute("data-need") ? " – " + D.t.left : "";
     });
-    var mark = one(".kf-mark");
-    if (mark) mark.replaceChildren(r.m[page] ? "✓ " + D.t.marked : Object.assign(document.createElement("button"),
-      { type: "button", textContent: D.t.mark, onclick: () => { done(page); } }));
+    all(".kf-mark", p => { p.firstChild.hidden = !!r.m[page]; p.lastChild.hidden = !r.m[page]; });
   }
 
-  function certificate(box, s) {
-    var name = one("#kb-navn"), who = one(".kb-navn"), titles = {};
-    D.m.forEach(m => { titles[m[0]] = m[1]; });
+  function certificate(s) {
+    var name = one("#kb-navn"), who = one(".kb-navn");
     one(".kb-ikke").hidden = s.ok;
     one(".kb-ja").hidden = !s.ok;
     document.body.classList.toggle("kb-side", s.ok);
     who.textContent = name.value = get(NAME) || "";
     name.oninput = () => { put(NAME, name.value); who.textContent = name.value; };
     one(".kb-skriv").onclick = () => { window.print(); };
-    s.m.forEach(d => { var li = document.createElement("li"); li.textContent = titles[d]; one(".kb-moduler").append(li); });
+    all("[data-kb]", li => { li.hidden = !s.m.includes(li.dataset.kb); });
     var x = one(".kb-ovelser");
     x.textContent = s.x.length ? fmt(x.dataset.t, { n: s.x.length, pct: s.pct }) : "";
     x = one(".kb-dato");
@@ -107,19 +104,16 @@
   }
 
   function start() {
-    var sec = D.m.some(m => m[0] == page) && document.getElementById("sjekkliste");
-    if (sec) {
-      var mark = document.createElement("p");
-      mark.className = "kf-mark";
-      sec.append(mark);
-      if (window.IntersectionObserver) new IntersectionObserver((es, o) => {
+    var mark = one(".kf-mark");
+    if (mark) {
+      mark.firstChild.onclick = () => { done(page); };
+      new IntersectionObserver((es, o) => {
         if (es.some(e => e.isIntersecting)) { o.disconnect(); done(page); }
-      }).observe(sec);
+      }).observe(mark.parentNode);
     }
     tools();
     draw();
-    var box = one(".kurs-bevis");
-    if (box) certificate(box, status(load()));
+    if (one(".kurs-bevis")) certificate(status(load()));
   }
 
   document.addEventListener("case-player", e => {
@@ -133,6 +127,5 @@
       save(r);
     }
   });
-  if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  start();  // a deferred script: the page is parsed
 })();

@@ -4,15 +4,10 @@
   var D = JSON.parse(document.getElementById("kurs-scorm").textContent);
   var frame = document.getElementById("kurs-ramme"), P = window.CasePlayer, F = window.KursFremdrift;
   var api = find(window.parent) || (window.opener && find(window.opener)), t0 = Date.now();
-  var rec = { m: {}, x: {} }, cs = {}, n = 0, over = false;
+  var rec = { m: {}, x: {} }, cs = {}, n = 0;
 
-  function find(w) {
-    for (var i = 0; w && i < 10; i++) {
-      try { if (w.API) return w.API; } catch (e) { return null; }
-      if (w.parent === w) break;
-      w = w.parent;
-    }
-    return null;
+  function find(w, i) {  // window.API here or in a parent, at most 10 up
+    try { return w.API || (w.parent != w && i < 9 && find(w.parent, (i || 0) + 1)); } catch (e) { return null; }
   }
   function get(k) { return api.LMSGetValue(k); }
   function set(k, v) { api.LMSSetValue(k, String(v)); }
@@ -38,8 +33,6 @@
     api.LMSCommit("");
   }
   function finish() {
-    if (over) return;
-    over = true;
     set("cmi.core.session_time", clock(Date.now() - t0));
     set("cmi.core.exit", "suspend");
     api.LMSCommit("");
@@ -58,8 +51,6 @@
       set(k + "type", "choice");
       set(k + "student_response", o.id);
       set(k + "result", o.verdict == "best" ? "correct" : o.verdict == "not_advised" ? "wrong" : "neutral");
-      set(k + "correct_responses.0.pattern", p.decision.options.filter(x => x.best)
-        .map(x => x.id).join(","));
     },
     state: p => { cs[p.case.id] = enc(p); save(); },
     progress: o => {
@@ -72,10 +63,8 @@
   };
   window.addEventListener("pagehide", finish);
   frame.addEventListener("load", () => {
-    try {
-      var here = frame.contentWindow.location.href, base = location.href.replace(/[^/]*$/, "");
-      if (here.indexOf(base) == 0 && here.length - base.length < 250) set("cmi.core.lesson_location", here.slice(base.length));
-    } catch (e) { /* another site */ }
+    try { set("cmi.core.lesson_location", frame.contentWindow.location.href.slice(location.href.lastIndexOf("/") + 1)); }
+    catch (e) { /* another site */ }
   });
 
   // The LMS's record replaces this browser's (a shared PC?); a case at the same place keeps its reflections
@@ -91,7 +80,7 @@
     localStorage.setItem(F.KEY, JSON.stringify(rec));
   } catch (e) { /* no storage */ }
   Promise.all(Object.keys(cs).map(id => {
-    return fetch("saker/" + encodeURIComponent(id) + ".json").then(r => r.json()).then(c => {
+    return fetch("saker/" + id + ".json").then(r => r.json()).then(c => {
       var mine = null;
       try { mine = enc(new P.Playthrough(c, P.store.load(id))); } catch (e) { /* stale */ }
       if (mine != cs[id]) P.store.save(id, replay(c, cs[id]));

@@ -281,8 +281,7 @@
     action(this.play);
     store.save(this.play.case.id, this.play.state());
     this.render(focus);
-    // For the course progress and the SCORM adapter (widgets/book/static/): after a
-    // choice `play.answered` is set; at the summary `play.finished` is true.
+    // For widgets/book/static/progress.js: after a choice play.answered is set, at the end play.finished.
     this.root.dispatchEvent(new CustomEvent("case-player", { bubbles: true, detail: { play: this.play } }));
   };
 
