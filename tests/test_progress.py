@@ -13,7 +13,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pytest
 from helpers import best_run, outside_requests, play_case
 
 from widgets.authoring.library import compiled_case
