@@ -125,3 +125,33 @@ def test_certificate_after_every_module_and_three_exercises_prints_to_pdf(page, 
     assert "Kursholdere" not in text and "Min fremdrift" not in text and "Navnet ditt" not in text
     # The name stays in the browser: not in the progress, not in an export.
     assert "Kari" not in page.evaluate(f"localStorage.getItem('{KEY}')")
+
+
+MODULES = ["modules/01-hvorfor/index", "modules/02-liermodellen/index", "modules/10-kursholder/index"]
+
+
+def _requirements(block, monkeypatch):
+    from widgets.book import progress
+
+    problems = []
+    monkeypatch.setattr(progress, "_problem", lambda field, message: problems.append((field, message)))
+    return progress.requirements(block, MODULES), problems
+
+
+def test_requirements_from_the_municipality_block(monkeypatch):
+    req, problems = _requirements({"moduler": [1, "02-liermodellen"], "ovelser": 2, "minste_poeng": 60, "timer": 3.5},
+                                  monkeypatch)
+    assert problems == []
+    assert req == {"m": MODULES[:2], "x": 2, "p": 60, "h": 3.5}
+    req, problems = _requirements(None, monkeypatch)
+    assert req == {"m": MODULES, "x": 0, "p": None, "h": None} and problems == []
+
+
+def test_requirements_name_what_is_wrong_in_norwegian(monkeypatch):
+    req, problems = _requirements({"moduler": [4, "samtalen"], "ovelser": "tre", "minste_poeng": 150,
+                                   "timmer": 4}, monkeypatch)
+    assert ("timmer", "ukjent felt — bruk minste_poeng, moduler, ovelser, timer") in problems
+    assert sum(field == "moduler" and "er ingen modul" in message for field, message in problems) == 2
+    assert ("ovelser", "«tre» skal være et tall fra 0 til 1000") in problems
+    assert ("minste_poeng", "«150» skal være et tall fra 0 til 100") in problems
+    assert req["m"] == [] and req["p"] is None

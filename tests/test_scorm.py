@@ -115,6 +115,29 @@ def test_manifest_is_scorm_1_2_with_one_sco_and_every_file(scorm_zip):
     assert not [n for n in names if n.startswith("_sources/") or n.endswith(".buildinfo")]
 
 
+def test_manifest_is_valid_against_the_scorm_1_2_schemas(scorm_zip, tmp_path):
+    """tests/data/scorm12/: the ADL and IMS schemas of a SCORM 1.2 package."""
+    import shutil
+
+    import xmlschema
+
+    for xsd in (ROOT / "tests" / "data" / "scorm12").glob("*.xsd"):
+        shutil.copy(xsd, tmp_path)
+    # ims_xml.xsd binds the default namespace to the reserved XML namespace, which XML 1.0
+    # namespaces forbid (and ElementTree refuses); it declares the same attributes without.
+    xml_xsd = tmp_path / "ims_xml.xsd"
+    xml_xsd.write_text(xml_xsd.read_text(encoding="utf-8").replace(
+        'xmlns="http://www.w3.org/XML/1998/namespace"', ""), encoding="utf-8")
+    schema = xmlschema.XMLSchema(str(tmp_path / "imscp_rootv1p1p2.xsd"),
+                                 locations=[(ADLCP.strip("{}"), str(tmp_path / "adlcp_rootv1p2.xsd"))])
+    with zipfile.ZipFile(scorm_zip) as zf:
+        manifest = zf.read("imsmanifest.xml").decode("utf-8")
+    assert [e.reason for e in schema.iter_errors(manifest)] == []
+    # The check can fail: a SCORM type that does not exist, an element out of place.
+    assert list(schema.iter_errors(manifest.replace('adlcp:scormtype="sco"', 'adlcp:scormtype="lesson"')))
+    assert list(schema.iter_errors(manifest.replace("</schemaversion>", "</schemaversion><kurs/>")))
+
+
 class _Refs(HTMLParser):
     """Every URL a browser loads by itself from a page: src, link href, srcset, CSS url()."""
 
