@@ -319,3 +319,11 @@ def test_longest_course_state_fits_suspend_data(page, lms, book_html):
     assert length <= LIMIT // 2, length
     calls = page.evaluate("calls")
     assert ["set", "cmi.core.lesson_status", "passed"] in calls
+
+
+def test_scorm_without_a_built_book_says_what_to_do(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "widgets", "scorm", "--bok", str(tmp_path), "--ut",
+                           str(tmp_path / "kurs.zip")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert f"Feil: Fant ikke den bygde boka i {tmp_path} — kjør «kurs build» først" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr and not (tmp_path / "kurs.zip").exists()

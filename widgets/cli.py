@@ -253,7 +253,7 @@ def cmd_build(args) -> int:
 
 def cmd_scorm(args) -> int:
     from .book.build import build, html_dir
-    from .book.scorm import NoBook, make_package
+    from .book.scorm import NoBook, make_package, read_course
 
     root = names.project_root()
     book = args.bok
@@ -263,14 +263,15 @@ def cmd_scorm(args) -> int:
             return code
         book = html_dir(root, None)
     out = (args.ut or root / names.BUILD_DIR / "tidlig-og-sammen-scorm.zip").resolve()
+    try:
+        read_course(Path(book))
+    except NoBook as exc:
+        print(f"Feil: {exc}")
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         if not _compile(root, Path(tmp), args):
             return 1
-        try:
-            size = make_package(Path(book), Path(tmp), out)
-        except NoBook as exc:
-            print(f"Feil: {exc}")
-            return 1
+        size = make_package(Path(book), Path(tmp), out)
     print(f"SCORM-pakken er lagret i {out} ({size / 1024 / 1024:.1f} MB).\n"
           "Last den opp i Moodle eller KS Læring som en SCORM-aktivitet (SCORM 1.2).")
     return 0

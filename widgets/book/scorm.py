@@ -82,13 +82,18 @@ def book_files(html_dir: Path) -> list[Path]:
                   and not SKIP_DIRS & set(p.relative_to(html_dir).parts))
 
 
-def make_package(html_dir: Path, compiled_dir: Path, out: Path) -> int:
-    """Write the zip to `out`; its size in bytes. `compiled_dir` holds the compiled cases."""
+def read_course(html_dir: Path) -> dict:
+    """The course manifest the book build wrote (widgets.book.progress); NoBook if none."""
     info = html_dir / MANIFEST_FILE
     if not info.is_file():
         raise NoBook(f"Fant ikke den bygde boka i {html_dir} — kjør «kurs build» først, "
                      "eller kjør «kurs scorm» uten --bok, så bygger den boka selv")
-    course = json.loads(info.read_text(encoding="utf-8"))
+    return json.loads(info.read_text(encoding="utf-8"))
+
+
+def make_package(html_dir: Path, compiled_dir: Path, out: Path) -> int:
+    """Write the zip to `out`; its size in bytes. `compiled_dir` holds the compiled cases."""
+    course = read_course(html_dir)
     entries: dict[str, bytes] = {}
     for path in book_files(html_dir):
         entries[path.relative_to(html_dir).as_posix()] = path.read_bytes()
