@@ -209,7 +209,8 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     if data is not None:
         from .exercises import script_json
 
-        context["kurs_fremdrift"] = script_json(data)
+        # progress.js needs only the ids: the titles are in the panel's HTML.
+        context["kurs_fremdrift"] = script_json({**data, "m": [m[:1] for m in data["m"]], "x": [x[:1] for x in data["x"]]})
         context["kurs_fremdrift_html"] = panel_html(app, pagename, False)
 
 
