@@ -18,6 +18,7 @@ from helpers import best_run, outside_requests, play_case
 from widgets.authoring.library import compiled_case
 
 ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
 KEY = "tidlig-og-sammen/fremdrift"
 MODULE = "modules/02-liermodellen/index"
 
@@ -55,6 +56,9 @@ def test_progress_survives_reload_on_file_url_and_delete_clears_it(page, book_ht
     assert page.locator(".kf-mark span").is_visible() and page.locator(".kf-mark button").is_hidden()
     page.goto(base + "intro.html")
     assert "1 av 12 krav til kursbevis er fullført" in _panel(page)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "min-fremdrift.png"), full_page=False)
+    page.locator(".kf-full").screenshot(path=str(OUTPUT / "min-fremdrift-forsiden.png"))
     assert "Liermodellen – tre trinn ✓ fullført" in _panel(page)
     assert page.locator(".bd-sidebar-primary .kurs-fremdrift progress").get_attribute("value") == "1"
     page.once("dialog", lambda d: d.dismiss())
@@ -113,7 +117,13 @@ def test_certificate_after_every_module_and_three_exercises_prints_to_pdf(page, 
     page.get_by_label("Navnet ditt").fill("Kari Nordmann")
     page.reload()  # the name is kept in this browser
     assert page.get_by_label("Navnet ditt").input_value() == "Kari Nordmann"
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    data = page.pdf(format="A4", prefer_css_page_size=True)
+    OUTPUT.mkdir(exist_ok=True)
+    (OUTPUT / "kursbevis.pdf").write_bytes(data)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.screenshot(path=str(OUTPUT / "kursbevis-utskrift.png"), full_page=True)
+    pdf = PdfReader(io.BytesIO(data))
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert len(pdf.pages) == 1, text
     box = pdf.pages[0].mediabox

@@ -176,7 +176,7 @@ def certificate_html(app, pagename: str) -> str:
     return (f'<div class="kurs-bevis"><p class="kb-ikke"><a href="{home}#min-fremdrift">{t_("cert_not_yet")}</a></p>'
             f'<div class="kb-ja" hidden><p class="kb-skjema"><label for="kb-navn">{t_("name")}</label>'
             f'<input id="kb-navn" type="text" autocomplete="name"><button type="button" class="kb-skriv">{t_("print")}</button></p>'
-            f'<div class="kb-bevis"><p class="kb-tittel">{t_("cert")}</p><p class="kb-navn"></p><p>{t_("cert_text")}</p>'
+            f'<div class="kb-bevis"><p class="kb-navn"></p><p>{t_("cert_text")}</p>'
             f'<p class="kb-kurs">{_e(data["title"])}</p><p>{_e(data["kommune"])}</p><p>{t_("cert_modules")}:</p>'
             f'<ul>{modules}</ul><p class="kb-ovelser" data-t="{t_("cert_exercises")}"></p>'
             + (f'<p>{_e(t[PREFIX + "cert_hours"].format(h=hours))}</p>' if hours else "")
