@@ -112,7 +112,7 @@ def test_manifest_is_scorm_1_2_with_one_sco_and_every_file(scorm_zip):
     assert listed == set(names) - {"imsmanifest.xml"}
     assert {"scorm.html", "intro.html", "kursbevis.html", "_static/scorm.js", "_static/progress.js",
             "saker/skolegutt-forteller.json"} <= listed
-    assert not [n for n in names if n.startswith("_sources/") or n.endswith(".buildinfo")]
+    assert not [n for n in names if n.startswith("_sources/") or n.endswith((".buildinfo", ".map"))]
 
 
 def test_manifest_is_valid_against_the_scorm_1_2_schemas(scorm_zip, tmp_path):

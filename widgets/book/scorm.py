@@ -26,9 +26,11 @@ from .progress import MANIFEST_FILE
 
 LAUNCH = "scorm.html"
 CASES = "saker"
-# Not part of the course: Sphinx's build record, page sources and the cross-reference inventory.
+# Not part of the course: Sphinx's build record, page sources, the cross-reference inventory,
+# and source maps (only a browser's developer tools ask for them).
 SKIP_DIRS = {"_sources", ".doctrees"}
 SKIP_FILES = {".buildinfo", "objects.inv"}
+SKIP_SUFFIXES = (".map",)
 
 NS = {"": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
       "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
@@ -79,7 +81,7 @@ def imsmanifest(course: dict, files: list[str]) -> str:
 
 def book_files(html_dir: Path) -> list[Path]:
     return sorted(p for p in html_dir.rglob("*") if p.is_file() and p.name not in SKIP_FILES
-                  and not SKIP_DIRS & set(p.relative_to(html_dir).parts))
+                  and not p.name.endswith(SKIP_SUFFIXES) and not SKIP_DIRS & set(p.relative_to(html_dir).parts))
 
 
 def read_course(html_dir: Path) -> dict:
