@@ -75,3 +75,37 @@ def outside_requests(page) -> list[str]:
             if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None) and
             not r.url.startswith(("data:", "blob:")) else None)
     return outside
+
+
+def option_button(book, label: str):
+    """The option button of the JS player with exactly this label."""
+    import re
+
+    return book.locator(".cp-option").filter(
+        has=book.locator(".cp-option-label", has_text=re.compile("^" + re.escape(label) + "$")))
+
+
+def play_case(book, choices: list[str], labels: dict[str, str]) -> None:
+    for option in choices:
+        option_button(book, labels[option]).click()
+        while book.locator(".cp-continue").count() and not book.locator(".cp-option").count():
+            book.locator(".cp-continue").click()
+            if book.locator(".cp-summary").count():
+                return
+    while book.locator(".cp-continue").count():
+        book.locator(".cp-continue").click()
+
+
+def best_run(compiled: dict) -> tuple[list[str], dict[str, str]]:
+    """The best option at each decision, as the learner would click them, and their labels."""
+    from widgets.play.engine import Playthrough
+
+    play, choices, labels = Playthrough(compiled), [], {}
+    while not play.finished:
+        if play.needs_choice:
+            option = next(o for o in play.decision["options"] if o["best"])
+            labels[option["id"]] = option["label"]
+            choices.append(option["id"])
+            play.choose(option["id"])
+        play.proceed()
+    return choices, labels

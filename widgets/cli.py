@@ -79,6 +79,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="bygg med en annen innstillingsfil enn _config.yml, f.eks. en kopi for en bydel")
     b.set_defaults(func=cmd_build)
 
+    sc = sub.add_parser("scorm", help="lag en SCORM 1.2-pakke (zip) for Moodle og KS Læring")
+    sc.add_argument("--ut", type=Path, default=None, metavar="FIL",
+                    help="zip-filen (standard: _build/tidlig-og-sammen-scorm.zip)")
+    sc.add_argument("--config", type=Path, default=None, metavar="FIL",
+                    help="bygg med en annen innstillingsfil enn _config.yml")
+    sc.add_argument("--bok", type=Path, default=None, metavar="MAPPE",
+                    help="bruk en bok som er bygget fra før (mappen med intro.html) i stedet for å bygge")
+    sc.set_defaults(func=cmd_scorm)
+
     v = sub.add_parser("serve", help="bygg og vis kurset i nettleseren")
     v.add_argument("--port", type=int, default=8000, help="port (standard: 8000)")
     v.add_argument("--vert", default="127.0.0.1",
@@ -346,6 +355,32 @@ def cmd_build(args) -> int:
     variant = args.config.stem if args.config is not None else ""
     code, _ = build(root, builddir, follow=args.folg, config=args.config, variant=variant)
     return code
+
+
+def cmd_scorm(args) -> int:
+    from .book.build import build, html_dir
+    from .book.scorm import NoBook, make_package, read_course
+
+    root = names.project_root()
+    book = args.bok
+    if book is None:
+        code, _ = build(root, None, config=args.config)
+        if code:
+            return code
+        book = html_dir(root, None)
+    out = (args.ut or root / names.BUILD_DIR / "tidlig-og-sammen-scorm.zip").resolve()
+    try:
+        read_course(Path(book))
+    except NoBook as exc:
+        print(f"Feil: {exc}")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        if not _compile(root, Path(tmp), args):
+            return 1
+        size = make_package(Path(book), Path(tmp), out)
+    print(f"SCORM-pakken er lagret i {out} ({size / 1024 / 1024:.1f} MB).\n"
+          "Last den opp i Moodle eller KS Læring som en SCORM-aktivitet (SCORM 1.2).")
+    return 0
 
 
 def _serve_apps(app) -> int:

@@ -5,10 +5,11 @@ tools' local versions (tools)."""
 
 
 def setup(app):
-    from . import exercises, law, tools
+    from . import exercises, law, progress, tools
 
-    for name in ("output", "remembered", "handouts"):
+    for name in ("output", "remembered", "handouts", "minify"):
         app.setup_extension(f"widgets.book.{name}")
     law.setup(app)
     tools.setup(app)
+    progress.setup(app)
     return exercises.setup(app)

@@ -288,6 +288,8 @@
     action(this.play);
     store.save(this.play.case.id, this.play.state());
     this.render(focus);
+    // For widgets/book/static/progress.js: after a choice play.answered is set, at the end play.finished.
+    this.root.dispatchEvent(new CustomEvent("case-player", { bubbles: true, detail: { play: this.play } }));
   };
 
   Player.prototype.render = function (focus) {
