@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -122,6 +122,16 @@ class Verktoy(_Strict):
         return v.strip()
 
 
+class Kursbevis(_Strict):
+    """What a learner must have done for the certificate (and the SCORM pass mark)."""
+
+    moduler: Optional[list[Union[int, str]]] = Field(
+        None, description="Modulene som må være gjennomført: nummer (f.eks. 3) eller mappenavn. Standard: alle.")
+    ovelser: Optional[int] = Field(None, ge=0, description="Hvor mange øvelser som må være gjort.")
+    minste_poeng: Optional[int] = Field(None, ge=0, le=100, description="Minste poengsum i prosent.")
+    timer: Optional[Union[int, float]] = Field(None, ge=0, description="Timene som står på kursbeviset.")
+
+
 class Kommune(_Strict):
     """Everything a municipality sets. Only `navn` is required."""
 
@@ -133,6 +143,7 @@ class Kommune(_Strict):
     verktoy: Optional[Verktoy] = Field(
         None, description="Kommunens egne versjoner av verktøyene (valgfritt): verktøy: https://…")
     tilgjengelighet: Optional[Tilgjengelighet] = Field(None, description="Kontakt og erklæring (valgfritt).")
+    kursbevis: Optional[Kursbevis] = Field(None, description="Kravene for kursbeviset (valgfritt).")
     lagringsnavn: Optional[str] = Field(
         None, description="Navnet fremdriften lagres under i nettleseren. Standard: laget av navn.")
     kildefiler: bool = Field(False, description="true: publiser kildefilene (_sources) med nedlastingsknapp.")
