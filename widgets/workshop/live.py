@@ -491,7 +491,7 @@ class TrainerHome(_Page):
             raise HTTPError(503) from None
         except Exception as exc:  # noqa: BLE001 - an unknown case id (CaseNotFound / ProblemsFound)
             log.debug("no such case: %s", exc)
-            raise HTTPError(400)
+            raise HTTPError(400) from None
         self.redirect("/kursholder/okt?" + urlencode({"kode": session.code, "nokkel": key}), status=303)
 
 
