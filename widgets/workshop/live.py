@@ -567,7 +567,3 @@ def handlers(hub: Hub, prefix: str = "/") -> list[tuple]:
         (p + r"/kursholder/resultater\.csv", ResultsCSV, {"hub": hub}),
         (p + r"/kursholder/ws", TrainerSocket, {"hub": hub}),
     ]
-
-
-def ready_line(started: float) -> str:
-    return f"Klar for rommet etter {time.monotonic() - started:.1f} s."

@@ -118,14 +118,13 @@
       if (typeof value === "function") node.addEventListener(name, value);
       else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value);
     });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      (Array.isArray(child) ? child : [child]).forEach(function (c) {
+    (function add(children) {
+      children.forEach(function (c) {
         if (c === null || c === undefined || c === false) return;
-        node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+        if (Array.isArray(c)) add(c);
+        else node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
       });
-    }
+    })(Array.prototype.slice.call(arguments, 2));
     return node;
   }
 
