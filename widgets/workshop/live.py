@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
