@@ -190,6 +190,37 @@ def _compile(root: Path, target: Path, args, paths=None) -> bool:
     return True
 
 
+def _sources_stamp(root: Path, args) -> str:
+    """A fingerprint of everything the compiled cases come from: the case files, the
+    book's settings and the compiler's own code."""
+    import hashlib
+
+    h = hashlib.sha256(names.VERSION.encode())
+    here = Path(__file__).parent
+    files = [*sorted((root / names.CASES_DIR).rglob("*")), _config_path(args, root),
+             *sorted((here / "authoring").rglob("*.py")), here / "play" / "format.py"]
+    for path in files:
+        if path.is_file():
+            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _compile_if_changed(root: Path, target: Path, args) -> bool:
+    """_compile, skipped when nothing it reads has changed since the last time (so that
+    `kurs workshop` is ready for the room at once)."""
+    stamp_file = target / ".kilder"
+    stamp = _sources_stamp(root, args)
+    try:
+        if stamp_file.read_text(encoding="utf-8") == stamp and any(target.glob("*.json")):
+            return True
+    except OSError:
+        pass
+    if not _compile(root, target, args):
+        return False
+    stamp_file.write_text(stamp, encoding="utf-8")
+    return True
+
+
 def cmd_compile(args) -> int:
     root = names.project_root()
     out = args.ut or root / names.COMPILED_DIR
@@ -380,7 +411,7 @@ def _workshop_start(store, shown: str, args) -> int:
               "så det er ingenting å gjøre klar.")
     root = names.project_root()
     compiled = root / names.COMPILED_DIR
-    if not _compile(root, compiled, args):
+    if not _compile_if_changed(root, compiled, args):
         return 1
     old = store.purge(timedelta(days=30))
     if old:
