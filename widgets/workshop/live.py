@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -89,7 +90,8 @@ class Hub:
     def __init__(self, store: Store, load=load_case, trainer_key: str | None = None,
                  municipality: dict | None = None, course: str = "Tidlig og sammen", public_base: str = "",
                  cases=None):
-        self.store, self.load = store, load
+        self.store = store
+        self.load = _cached(load)   # a hall joining at once reads the case once, not 500 times
         self.cases = cases          # () -> the compiled cases a trainer may choose (default: all)
         self.trainer_key = trainer_key or new_secret()
         self.municipality = municipality or {}
@@ -191,6 +193,21 @@ class Hub:
         self._last_dash[session_id] = text
         for sock in list(self.watchers.get(session_id, ())):
             sock.send(data)
+
+
+def _cached(load, seconds: float = 10.0):
+    """`load(case_id)` remembered for a few seconds (a rebuilt case is seen soon after)."""
+    memo: dict[str, tuple[float, dict]] = {}
+
+    def cached(case_id: str) -> dict:
+        hit = memo.get(case_id)
+        if hit is not None and time.monotonic() - hit[0] < seconds:
+            return hit[1]
+        case = load(case_id)
+        memo[case_id] = (time.monotonic(), case)
+        return case
+
+    return cached
 
 
 def trainer_view(session: Session, room: dict) -> dict:
