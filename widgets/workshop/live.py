@@ -25,6 +25,7 @@ that no longer applies (a double click, a second tab) is ignored.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
@@ -68,16 +69,22 @@ MAX_MESSAGE = 64 * 1024  # bytes: a reflection of REFLECTION_MAX characters fits
 
 
 # -- pages ------------------------------------------------------------------------------------
+@functools.cache
+def _template(name: str) -> str:
+    return (PAGES_DIR / f"{name}.html").read_text(encoding="utf-8")
+
+
 def page(name: str, **values) -> str:
     """widgets/workshop/pages/<name>.html with {{key}} replaced by escaped values."""
     import html
 
-    text = (PAGES_DIR / f"{name}.html").read_text(encoding="utf-8")
+    text = _template(name)
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", html.escape(str(value), quote=True))
     return text
 
 
+@functools.cache
 def strings_json() -> str:
     """All UI text (widgets/locale/nb.json) for the pages' scripts, safe inside <script>."""
     return LOCALE.read_text(encoding="utf-8").replace("</", "<\\/")
@@ -472,7 +479,7 @@ class CaseJSON(_Page):
             raise HTTPError(404)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "private, max-age=3600")
-        self.finish(json.dumps(session.case, ensure_ascii=False))
+        self.finish(_case_text(session.case))
 
     def set_default_headers(self):
         self.set_header("X-Content-Type-Options", "nosniff")
@@ -550,6 +557,19 @@ class Files(StaticFileHandler):
     def set_extra_headers(self, path):
         self.set_header("Cache-Control", "no-cache")
         self.set_header("X-Content-Type-Options", "nosniff")
+
+
+_CASE_TEXTS: dict[int, tuple[dict, str]] = {}
+
+
+def _case_text(case: dict) -> str:
+    """The case as JSON text, made once per loaded case (a hall fetches the same one)."""
+    hit = _CASE_TEXTS.get(id(case))
+    if hit is None or hit[0] is not case:
+        if len(_CASE_TEXTS) > 64:
+            _CASE_TEXTS.clear()
+        hit = _CASE_TEXTS[id(case)] = (case, json.dumps(case, ensure_ascii=False))
+    return hit[1]
 
 
 def _esc(text) -> str:
