@@ -8,7 +8,7 @@ trainer's dashboard socket, and measures
 
 (a) ready: from starting `kurs workshop` to the participant page answering;
 (b) burst join: N clients open the participant page within `--vindu` seconds (default 5),
-    as a phone does: the page, its scripts and style, the compiled case, the WebSocket,
+    as a phone does: the page (with its style and scripts), the compiled case, the WebSocket,
     «Bli med»; time from opening the URL to the first clickable option (p50/p95), and
     the ratio to one participant alone (measured first, `SINGLES` times);
 (c) choice → dashboard: every participant chooses (spread over `--spredning` seconds);
@@ -48,8 +48,7 @@ CASE = "skolegutt-forteller"
 HOST = "127.0.0.1"
 KEY = "benchmark-kursholder"
 SINGLES = 3
-STATIC = ("/rom/static/spiller/case-player.css", "/rom/static/kurs-apper.css",
-          "/rom/static/spiller/case-player.js", "/rom/static/live-socket.js", "/rom/static/room.js")
+STATIC = ()   # the participant page carries its style and scripts (one request)
 
 
 # -- the server -----------------------------------------------------------------------------------
@@ -60,7 +59,8 @@ class Server:
         env = {**os.environ, "KURS_DB_URL": db_url, "KURS_KURSHOLDER_NOKKEL": KEY}
         env.pop("KURS_WORKSHOP_URL", None)
         started = time.monotonic()
-        self.proc = subprocess.Popen([sys.executable, "-m", "widgets", "workshop", "--port", str(self.port),
+        profile = ["-m", "cProfile", "-o", os.environ["PROFIL"]] if os.environ.get("PROFIL") else []
+        self.proc = subprocess.Popen([sys.executable, *profile, "-m", "widgets", "workshop", "--port", str(self.port),
                                       "--vert", HOST], cwd=ROOT, env=env, stdout=open(log, "w"),
                                      stderr=subprocess.STDOUT)
         import urllib.request
@@ -162,11 +162,14 @@ class Participant:
         assert b'id="room"' in page.body
         await asyncio.gather(*(self.http.fetch(self.base + path) for path in STATIC),
                              self.http.fetch(f"{self.base}/rom/sak/{self.code}.json"))
+        t1 = time.monotonic()
         self.ws = await websocket_connect(f"{self.base.replace('http', 'ws')}/rom/ws?kode={self.code}")
         self.task = asyncio.ensure_future(self._read())
         await self._until(lambda: self.welcome)
+        t2 = time.monotonic()
         await self.ws.write_message(json.dumps({"type": "join", "nickname": "", "ref": "j"}))
         await self._until(lambda: self.view is not None and self.view["can_choose"])
+        self.phases = (t1 - start, t2 - t1, time.monotonic() - t2)
         return time.monotonic() - start
 
     welcome = False
@@ -230,12 +233,16 @@ async def room(server: Server, n: int, window: float, spread: float, case: dict,
     code, key = server.new_session()
     trainer = Trainer(server.base, code, key)
     await trainer.open()
-    rss_before, cpu0 = server.rss_mb(), server.cpu()
+    rss_before, cpu0, mine0 = server.rss_mb(), server.cpu(), sum(os.times()[:2])
     people = [Participant(server.base, code, http) for _ in range(n)]
     for p in people:
         p._case = case
     joins = await asyncio.gather(*(p.join(rng.uniform(0, window)) for p in people))
-    rss_joined, cpu_join = server.rss_mb(), server.cpu() - cpu0
+    if os.environ.get("FASER"):
+        for k, name in enumerate(("http", "ws+welcome", "join")):
+            xs = [p.phases[k] for p in people]
+            print(f"    {name}: p50 {pct(xs, 50):.3f} p95 {pct(xs, 95):.3f}")
+    rss_joined, cpu_join, clients_cpu = server.rss_mb(), server.cpu() - cpu0, sum(os.times()[:2]) - mine0
     clicks = await asyncio.gather(*(p.choose(rng.uniform(0, spread), rng) for p in people))
     # rank of each answer = the order the server took them in (its acknowledgements)
     order = sorted(range(n), key=lambda i: people[i].acked)
@@ -261,7 +268,7 @@ async def room(server: Server, n: int, window: float, spread: float, case: dict,
     trainer.ws.close()
     http.close()
     return {"join": joins, "dash": waits, "step": step, "rss": (rss_before, rss_joined, rss_answered),
-            "cpu_join": cpu_join}
+            "cpu_join": cpu_join, "cpu_clients": clients_cpu}
 
 
 def browsers(server: Server, k: int) -> dict:
@@ -331,7 +338,8 @@ def main() -> None:
         print(f"  valg → kursholderens dashbord: p50 {pct(r['dash'], 50):.3f} s, p95 {pct(r['dash'], 95):.3f} s "
               f"(én alene {one_dash:.3f} s; p95 {pct(r['dash'], 95) / one_dash:.1f} ×)")
         print(f"  «Neste scene» → siste deltaker ser ny scene: {r['step']:.3f} s")
-        print(f"  serverens CPU for at alle ble med: {r['cpu_join']:.2f} s ({r['cpu_join'] / n * 1000:.1f} ms per deltaker)")
+        print(f"  serverens CPU for at alle ble med: {r['cpu_join']:.2f} s ({r['cpu_join'] / n * 1000:.1f} ms per deltaker; "
+              f"klientene i denne prosessen: {r['cpu_clients']:.2f} s)")
         print(f"  serverens RSS: {b:.0f} MB før, {j:.0f} MB med alle inne, {a:.0f} MB etter svarene "
               f"(+{a - b:.0f} MB; {(a - b) / n * 1024:.0f} KB per deltaker)\n")
     if args.nettleser:

@@ -39,7 +39,7 @@ class Server:
         def run():
             self.loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self.loop)
-            self.server = tornado.web.Application(handlers(self.hub)).listen(self.port, "127.0.0.1")
+            self.server = tornado.web.Application(handlers(self.hub)).listen(self.port, "127.0.0.1", backlog=2048)
             self.hub.start()
             ready.set()
             self.loop.run_forever()

@@ -22,6 +22,8 @@ from ..settings import COMPILED_ENV, EXERCISE_NOTEBOOK, INDEX_NOTEBOOK, PARTICIP
 
 log = logging.getLogger(__name__)
 
+LISTEN_BACKLOG = 2048
+
 APPS_DIR = Path(__file__).parent / "notebooks"
 # Our Voila template "kurs" (the lab template without CDN links) is found through JUPYTER_PATH.
 TEMPLATE_ROOT = Path(__file__).parent / "template"
@@ -119,7 +121,9 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None
             import tornado.ioloop
 
             try:
-                self.app.listen(self.port, self.ip)
+                # a hall that joins at once: room in the queue for new connections (the
+                # default 128 makes phone number 129 wait for a retry, a second or more)
+                self.app.listen(self.port, self.ip, backlog=LISTEN_BACKLOG)
             except OSError as exc:
                 if exc.errno in (errno.EADDRINUSE, errno.EACCES):
                     raise PortTaken(self.port, self.ip) from None

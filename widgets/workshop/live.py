@@ -108,6 +108,7 @@ class Hub:
         self.watchers: dict[int, set] = {}   # session id -> trainer and presenter sockets
         self.sessions: dict[int, Session] = {}
         self._last_dash: dict[int, str] = {}
+        self._codes: dict[str, int] = {}     # session code -> id (codes never change)
         self._dirty: set[int] = set()
         self._soon = None
         self._poll = None
@@ -122,6 +123,29 @@ class Hub:
         if self._poll is not None:
             self._poll.stop()
             self._poll = None
+
+    def find(self, code: object) -> tuple[Session | None, str | None]:
+        """find_session, answered from this server's snapshot when a page of that session
+        is open here (the poll keeps it at most POLL_SECONDS old): a hall joining at once
+        asks the database once, not once per phone."""
+        code = normalize_code(code)
+        sid = self._codes.get(code)
+        known = self.sessions.get(sid) if sid is not None else None
+        if known is not None:
+            if known.closed:
+                return known, "workshop_closed"
+            if known.expired:
+                return known, "workshop_expired"
+            return known, None
+        session, problem = find_session(self.store, code, self.load)
+        if session is not None:
+            self._codes[session.code] = session.id
+        return session, problem
+
+    def snapshot(self, session: Session) -> Session:
+        """The newest copy of the session this server has (see find)."""
+        known = self.sessions.get(session.id)
+        return known if known is not None and known.version >= session.version else session
 
     def is_trainer(self, key: object) -> bool:
         return isinstance(key, str) and bool(key) and secrets.compare_digest(key, self.trainer_key)
@@ -302,7 +326,7 @@ class ParticipantSocket(_Socket):
         code = self.get_argument("kode", "")
         token = self.get_argument("deltaker", "")
         try:
-            session, problem = find_session(self.hub.store, code, self.hub.load)
+            session, problem = self.hub.find(code)
         except OFFLINE:
             return self.send({"type": "offline"})
         if problem and problem != "workshop_closed" or session is None:
@@ -365,11 +389,11 @@ class ParticipantSocket(_Socket):
         if too_long(nickname, NICKNAME_MAX):
             return self.send({"type": "refused", "ref": message.get("ref"),
                               "text": t("workshop_too_long", n=NICKNAME_MAX)})
-        session = reload(self.hub.store, self.session)
+        session = self.hub.snapshot(self.session)
         if not session.is_open:
             return self.send({"type": "problem", "text": t("workshop_closed", code=session.code)})
         self.token = new_secret()
-        self.part = Participation.join(self.hub.store, session, self.token, nickname)
+        self.part = Participation.join(self.hub.store, session, self.token, nickname, new=True)
         self.ack(message)
         self.send({**participant_view(self.part), "type": "joined", "deltaker": self.token})
         self.hub.poke(session.id)
@@ -442,7 +466,7 @@ class _Page(RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Referrer-Policy", "no-referrer")
         self.set_header("Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                         "script-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:")
 
     def check_xsrf_cookie(self):
@@ -459,12 +483,25 @@ class _Page(RequestHandler):
         self.finish(page("feil", text=text, **self.header_values()))
 
 
+@functools.cache
+def _inline(kind: str) -> str:
+    """The participant page's style and scripts, put into the page itself: a phone on a
+    poor connection makes one request for the page instead of six (the files stay the
+    same files: the book's player and the pages' one stylesheet)."""
+    if kind == "css":
+        names = [PLAYER_STATIC / "case-player.css", STATIC_DIR / "kurs-apper.css"]
+        return "\n".join(p.read_text(encoding="utf-8") for p in names).replace("</", "<\\/")
+    names = [PLAYER_STATIC / "case-player.js", STATIC_DIR / "live-socket.js", STATIC_DIR / "room.js"]
+    return "\n;\n".join(p.read_text(encoding="utf-8") for p in names).replace("</script", "<\\/script")
+
+
 class ParticipantPage(_Page):
     def get(self):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page("rom", code=normalize_code(self.get_argument("kode", "")),
                          nickname_max=NICKNAME_MAX, reflection_max=REFLECTION_MAX,
-                         **self.header_values()).replace("{{strings}}", strings_json()))
+                         **self.header_values()).replace("{{strings}}", strings_json())
+                    .replace("{{inline_css}}", _inline("css")).replace("{{inline_js}}", _inline("js")))
 
 
 class CaseJSON(_Page):
@@ -472,7 +509,7 @@ class CaseJSON(_Page):
 
     def get(self, code: str):
         try:
-            session, problem = find_session(self.hub.store, code, self.hub.load)
+            session, problem = self.hub.find(code)
         except OFFLINE:
             raise HTTPError(503) from None
         if session is None:

@@ -188,15 +188,17 @@ class Participation:
     """One participant in one session: plays by the engine's rules and writes every
     choice and reflection to the store at once."""
 
-    def __init__(self, store: Store, session: Session, me: dict):
+    def __init__(self, store: Store, session: Session, me: dict, new: bool = False):
         self.store, self.session, self.me = store, session, me
-        self.answers = store.answers_of(me["id"])
-        self.notes = store.reflections_of(me["id"])
+        # a participant who just joined with a fresh random id has answered nothing yet
+        self.answers = {} if new else store.answers_of(me["id"])
+        self.notes = {} if new else store.reflections_of(me["id"])
         self.play = self._build()
 
     @classmethod
-    def join(cls, store: Store, session: Session, token: str, nickname: str | None = None):
-        return cls(store, session, store.join(session.id, token, nickname))
+    def join(cls, store: Store, session: Session, token: str, nickname: str | None = None, new: bool = False):
+        """`new`: the token was made just now (never used), so there is nothing to read back."""
+        return cls(store, session, store.join(session.id, token, nickname), new=new)
 
     @classmethod
     def rejoin(cls, store: Store, session: Session, token: str):
