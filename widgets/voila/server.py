@@ -64,8 +64,25 @@ class PortTaken(Exception):
 
 
 def _quiet_log(handler) -> None:
-    """No access log: the terminal shows no client addresses (README: «Voila skriver
+    """No access log: the terminal shows no client addresses (README: «Serverne skriver
     ingen tilgangslogg»). Errors in our own code are still logged by their modules."""
+
+
+class _NoRequestLines(logging.Filter):
+    """Tornado also writes a line with the client's address for a refused request
+    («404 GET /x (10.0.0.7): …»): dropped, like the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import re
+
+        return not re.match(r"\d{3} [A-Z]+ \S+ \(", str(record.msg % record.args if record.args else record.msg))
+
+
+def _hide_visitors() -> None:
+    for name in ("tornado.access", "tornado.general", "tornado.application"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoRequestLines) for f in logger.filters):
+            logger.addFilter(_NoRequestLines())
 
 
 def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None, on_ready=None):
@@ -92,6 +109,10 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None
         def init_settings(self):
             settings = super().init_settings()
             settings["log_function"] = _quiet_log
+            # tornado ≥ 6.5 warns when the timeout is longer than the ping interval
+            interval = settings.get("websocket_ping_interval")
+            if interval and settings.get("websocket_ping_timeout", 0) > interval:
+                settings["websocket_ping_timeout"] = interval
             if workshop is not None:
                 workshop.start()
             return settings
@@ -151,6 +172,7 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None
 
     from jupyter_core.utils import run_sync
 
+    _hide_visitors()
     os.environ[COMPILED_ENV] = str(compiled)
     paths = [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
