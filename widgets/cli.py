@@ -327,8 +327,10 @@ def cmd_serve(args) -> int:
 
     threading.Thread(target=serve, args=(html, args.vert, args.port), kwargs={"httpd": httpd},
                      daemon=True).start()
+    course, municipality = _book_header(root, args.config)
     app = make_app(args.voila_port, args.vert, compiled, args.forvarmet,
-                   on_ready=lambda: print(f"Øvelsesappene: http://localhost:{args.voila_port}/", flush=True))
+                   on_ready=lambda: print(f"Øvelsesappene: http://localhost:{args.voila_port}/", flush=True),
+                   header={"course": course, "municipality": municipality.get("navn", "")})
     return _serve_apps(app)
 
 
@@ -435,7 +437,8 @@ def _workshop_start(store, shown: str, args) -> int:
         print(f"Data:       {shown}")
         print(f"Klar for rommet etter {time.monotonic() - started:.1f} s. Stopp med Ctrl+C.", flush=True)
 
-    app = make_app(args.port, args.vert, compiled, 0, workshop=hub, on_ready=ready)
+    app = make_app(args.port, args.vert, compiled, 0, workshop=hub, on_ready=ready,
+                   header={"course": course, "municipality": municipality.get("navn", "")})
     return _serve_apps(app)
 
 

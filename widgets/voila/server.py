@@ -27,9 +27,11 @@ LISTEN_BACKLOG = 2048
 APPS_DIR = Path(__file__).parent / "notebooks"
 # Our Voila template "kurs" (the lab template without CDN links) is found through JUPYTER_PATH.
 TEMPLATE_ROOT = Path(__file__).parent / "template"
+STYLE_DIR = Path(__file__).parent.parent / "play" / "static"   # kurs-apper.css: one look for book and apps
 
 
-def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
+def voila_config(compiled: Path, pool_size: int, cull_after: int = 600, header: dict | None = None):
+    """`header`: {"course": …, "municipality": …} for the pages' header (the book's)."""
     from traitlets.config import Config
 
     env = {COMPILED_ENV: str(compiled)}
@@ -37,6 +39,10 @@ def voila_config(compiled: Path, pool_size: int, cull_after: int = 600):
     cfg.VoilaConfiguration.template = "kurs"
     cfg.VoilaConfiguration.show_tracebacks = False
     cfg.VoilaConfiguration.strip_sources = True
+    # the template (widgets/voila/template) shows the book's header and links the one
+    # stylesheet of the server pages (widgets/play/static/kurs-apper.css)
+    cfg.VoilaConfiguration.resources = {"kurs": {"course": "Tidlig og sammen", "municipality": "",
+                                                 **(header or {})}}
     cfg.VoilaConfiguration.preheat_kernel = pool_size > 0
     cfg.VoilaConfiguration.default_pool_size = 1 if pool_size > 0 else 0
     cfg.VoilaKernelManager.kernel_pools_config = {
@@ -85,12 +91,13 @@ def _hide_visitors() -> None:
             logger.addFilter(_NoRequestLines())
 
 
-def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None, on_ready=None):
+def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None, on_ready=None,
+             header: dict | None = None):
     """`workshop`: a widgets.workshop.live.Hub whose pages this server also serves.
     `on_ready()` runs once the server listens."""
     import errno
 
-    from tornado.web import RedirectHandler
+    from tornado.web import RedirectHandler, StaticFileHandler
     from voila.app import Voila
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
@@ -125,6 +132,7 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None
             away = root + "/rom/" if workshop is not None else index
             handlers = [(root + f"/voila/render/{nb}(?:/.*)?", RedirectHandler, {"url": away})
                         for nb in (TRAINER_NOTEBOOK, PARTICIPANT_NOTEBOOK)]
+            handlers.append((root + r"/kurs-stil/(kurs-apper\.css)", StaticFileHandler, {"path": str(STYLE_DIR)}))
             if workshop is not None:
                 from ..workshop.live import handlers as workshop_handlers
 
@@ -176,6 +184,6 @@ def make_app(port: int, host: str, compiled: Path, pool_size: int, workshop=None
     os.environ[COMPILED_ENV] = str(compiled)
     paths = [str(TEMPLATE_ROOT)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
-    app = CourseVoila(config=voila_config(compiled, pool_size))
+    app = CourseVoila(config=voila_config(compiled, pool_size, header=header))
     app.initialize([str(APPS_DIR), f"--port={port}", f"--Voila.ip={host}"])
     return app

@@ -489,7 +489,7 @@ def _inline(kind: str) -> str:
     poor connection makes one request for the page instead of six (the files stay the
     same files: the book's player and the pages' one stylesheet)."""
     if kind == "css":
-        names = [PLAYER_STATIC / "case-player.css", STATIC_DIR / "kurs-apper.css"]
+        names = [PLAYER_STATIC / "case-player.css", PLAYER_STATIC / "kurs-apper.css"]
         return "\n".join(p.read_text(encoding="utf-8") for p in names).replace("</", "<\\/")
     names = [PLAYER_STATIC / "case-player.js", STATIC_DIR / "live-socket.js", STATIC_DIR / "room.js"]
     return "\n;\n".join(p.read_text(encoding="utf-8") for p in names).replace("</script", "<\\/script")
@@ -632,7 +632,7 @@ def handlers(hub: Hub, prefix: str = "/") -> list[tuple]:
         (p + r"/rom/?", ParticipantPage, {"hub": hub}),
         (p + r"/rom/ws", ParticipantSocket, {"hub": hub}),
         (p + r"/rom/sak/([A-Za-z0-9]{1,12})\.json", CaseJSON, {"hub": hub}),
-        (p + r"/rom/static/spiller/(case-player\.(?:js|css))", Files, {"path": str(PLAYER_STATIC)}),
+        (p + r"/rom/static/spiller/(case-player\.(?:js|css)|kurs-apper\.css)", Files, {"path": str(PLAYER_STATIC)}),
         (p + r"/rom/static/([a-z-]+\.(?:js|css))", Files, {"path": str(STATIC_DIR)}),
         (p + r"/kursholder/?", TrainerHome, {"hub": hub}),
         (p + r"/kursholder/okt", DashboardPage, {"hub": hub, "name": "dashbord"}),
