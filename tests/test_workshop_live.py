@@ -58,29 +58,31 @@ class Server:
 
 
 class Client:
-    """A WebSocket client with its own event loop (the tests are synchronous)."""
+    """A WebSocket client on its own thread and event loop (the tests are synchronous, and
+    may run after Playwright, whose sync API keeps a loop running on the main thread)."""
 
     def __init__(self, url: str):
         self.loop = asyncio.new_event_loop()
-
-        async def connect():
-            return await websocket_connect(url)
-
-        self.ws = self.loop.run_until_complete(connect())
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.ws = self._run(lambda: websocket_connect(url), 10)
         self.seen: list[dict] = []
 
-    def send(self, **message):
-        async def write():
-            await self.ws.write_message(json.dumps(message))
+    def _run(self, make, timeout: float):
+        """Run `make()` (an awaitable, made on the client's own loop) to its end."""
+        async def wrapped():
+            return await asyncio.wait_for(make(), timeout)
+        return asyncio.run_coroutine_threadsafe(wrapped(), self.loop).result(timeout + 1)
 
-        self.loop.run_until_complete(write())
+    def send(self, **message):
+        self._run(lambda: self.ws.write_message(json.dumps(message)), 5)
 
     def until(self, test, timeout: float = 3.0) -> dict:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             try:
-                text = self.loop.run_until_complete(self._read(end - time.monotonic()))
-            except asyncio.TimeoutError:
+                text = self._run(self.ws.read_message, max(0.01, end - time.monotonic()))
+            except (asyncio.TimeoutError, TimeoutError):
                 break
             assert text is not None, "the server closed the socket"
             message = json.loads(text)
@@ -89,13 +91,11 @@ class Client:
                 return message
         raise AssertionError(f"no such message within {timeout} s; seen: {[m.get('type') for m in self.seen]}")
 
-    async def _read(self, seconds: float):
-        return await asyncio.wait_for(self.ws.read_message(), seconds)
-
     def close(self):
-        self.ws.close()
-        self.loop.run_until_complete(asyncio.sleep(0.05))
-        self.loop.close()
+        self.loop.call_soon_threadsafe(self.ws.close)
+        time.sleep(0.05)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
 
 
 def _type(name):
