@@ -295,3 +295,19 @@ def test_the_database_away_is_a_message_not_a_crash(server, store, compiled, mon
     me.send(type="choose", scene="start", option="selektiv", ref="c1")
     assert me.until(_type("ack"))["taken"] is True
     me.close()
+
+
+def test_two_trainer_tabs_pressing_at_once_move_the_room_one_scene(server, store, compiled):
+    session, key = ws.create_session(store, compiled, "styrt")
+    tabs = [_ws(server, "/kursholder/ws", kode=session.code, nokkel=key) for _ in range(2)]
+    seen = [tab.until(_type("dash"))["room"] for tab in tabs]
+    assert seen[0]["scene"] == seen[1]["scene"] == "start"
+    for tab, room in zip(tabs, seen):
+        tab.send(type="next", scene=room["scene"], step=room["step"], option=None, ref="n")
+    acks = [tab.until(_type("ack")) for tab in tabs]
+    assert sorted(a["stale"] for a in acks) == [False, True]
+    for tab in tabs:
+        assert tab.until(lambda m: m.get("type") == "dash" and m["room"]["step"] == 2)["room"]["scene"] == "handling"
+    assert ws.reload(store, session).room().path == ["start", "handling"]
+    for tab in tabs:
+        tab.close()
