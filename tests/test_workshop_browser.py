@@ -184,6 +184,14 @@ def test_trainer_and_three_participants_play_a_case_through(browser, project, tm
         assert axe_violations(people[0], AXE, "deltaker (slutt)") == []
         screenshot("workshop-deltaker-slutt", on=people[0])
 
+        # the same pages at the other width (next to the book's in test-output/)
+        people[0].set_viewport_size({"width": 1280, "height": 900})
+        screenshot("workshop-deltaker-slutt", on=people[0])
+        trainer.set_viewport_size({"width": 360, "height": 800})
+        screenshot("workshop-dashbord", on=trainer)
+        assert trainer.evaluate("() => document.documentElement.scrollWidth") <= 360
+        trainer.set_viewport_size({"width": 1280, "height": 900})
+
         # ending the session takes a second, deliberate press
         trainer.locator("#ka-close-start").dblclick()
         expect(trainer.locator("#ka-close-confirm")).to_be_visible()
