@@ -102,13 +102,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="bokas innstillinger (standard: _config.yml); appene viser samme kommune som boka")
     v.set_defaults(func=cmd_serve)
 
-    ws = sub.add_parser("workshop", help="kjør en workshop: kursholder-appen og deltaker-appen",
-                        description="Starter kursholder-appen (lag en økt, se hva rommet velger, vis fasit) og "
-                                    "deltaker-appen. Svarene lagres i databasen i $KURS_DB_URL "
-                                    "(standard: _data/kurs.sqlite3 i prosjektet).")
-    ws.add_argument("--deltakere", type=int, default=30, metavar="N",
-                    help="hvor mange som skal bli med (standard: 30); så mange kjerner holdes klare, "
-                         "70–110 MB minne hver")
+    ws = sub.add_parser("workshop", help="kjør en workshop: kursholder-siden og deltaker-siden",
+                        description="Starter kursholder-siden (lag en økt, se hva rommet velger, vis fasit) og "
+                                    "deltaker-siden. Skriver ut en kursholderlenke med en hemmelig nøkkel: "
+                                    "bare den som har lenken, kan lage økter. Svarene lagres i databasen i "
+                                    "$KURS_DB_URL (standard: _data/kurs.sqlite3 i prosjektet). Flere servere "
+                                    "med samme PostgreSQL-database deler rommene; gi dem samme "
+                                    "$KURS_KURSHOLDER_NOKKEL.")
+    ws.add_argument("--deltakere", type=int, default=None, metavar="N",
+                    help="brukes ikke lenger: deltakersiden trenger ingen kjerner, så rommet kan være "
+                         "så stort det vil (godtas for gamle oppskrifter)")
     ws.add_argument("--port", type=int, default=8866, help="port (standard: 8866)")
     ws.add_argument("--vert", default="0.0.0.0",
                     help="adresse å lytte på (standard: 0.0.0.0, så telefoner på samme nett når appen; "
@@ -243,6 +246,37 @@ def _compile(root: Path, target: Path, args, paths=None) -> bool:
         _print_problems(result.problems)
         print(f"Ingen saker kompilert: {len(result.problems)} feil.")
         return False
+    return True
+
+
+def _sources_stamp(root: Path, args) -> str:
+    """A fingerprint of everything the compiled cases come from: the case files, the
+    book's settings and the compiler's own code."""
+    import hashlib
+
+    h = hashlib.sha256(names.VERSION.encode())
+    here = Path(__file__).parent
+    files = [*sorted((root / names.CASES_DIR).rglob("*")), _config_path(args, root),
+             *sorted((here / "authoring").rglob("*.py")), here / "play" / "format.py"]
+    for path in files:
+        if path.is_file():
+            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _compile_if_changed(root: Path, target: Path, args) -> bool:
+    """_compile, skipped when nothing it reads has changed since the last time (so that
+    `kurs workshop` is ready for the room at once)."""
+    stamp_file = target / ".kilder"
+    stamp = _sources_stamp(root, args)
+    try:
+        if stamp_file.read_text(encoding="utf-8") == stamp and any(target.glob("*.json")):
+            return True
+    except OSError:
+        pass
+    if not _compile(root, target, args):
+        return False
+    stamp_file.write_text(stamp, encoding="utf-8")
     return True
 
 
@@ -383,19 +417,31 @@ def cmd_scorm(args) -> int:
     return 0
 
 
+def _port_taken(exc) -> int:
+    print(f"Porten {exc.port} er opptatt: et annet program lytter allerede på den. "
+          "Stopp det programmet, eller velg en annen port med --port.", flush=True)
+    return 1
+
+
 def _serve_apps(app) -> int:
-    """Start a Voila server made by widgets.voila.server and stop it cleanly on Ctrl+C."""
+    """Start a Voila server made by widgets.voila.server; a taken port is one Norwegian
+    line and exit 1; Ctrl+C and SIGTERM stop it cleanly."""
+    from .voila.server import PortTaken
+
     try:
         app.start()
+    except PortTaken as exc:
+        return _port_taken(exc)
     except KeyboardInterrupt:
-        print("\nStoppet.")
+        pass
+    print("\nStoppet.", flush=True)
     return 0
 
 
 def cmd_serve(args) -> int:
     import threading
 
-    from .book.build import build, html_dir, serve, variant_dir
+    from .book.build import PortTaken, book_server, build, html_dir, serve, variant_dir
 
     root = names.project_root()
     problems = _settings_problems(_config_path(args, root), top_level=False)
@@ -414,17 +460,24 @@ def cmd_serve(args) -> int:
     if not (html / "index.html").is_file():
         print("Boka er ikke bygget ennå — kjør «kurs build» først.")
         return 1
+    try:
+        httpd = book_server(html, args.vert, args.port)
+    except PortTaken as exc:
+        return _port_taken(exc)
     if args.uten_apper:
-        serve(html, args.vert, args.port)
+        serve(html, args.vert, args.port, httpd=httpd)
         return 0
     compiled = root / names.COMPILED_DIR
     if not _compile(root, compiled, args):
         return 1
     from .voila.server import make_app
 
-    threading.Thread(target=serve, args=(html, args.vert, args.port), daemon=True).start()
-    app = make_app(args.voila_port, args.vert, compiled, args.forvarmet)
-    print(f"Øvelsesappene: http://localhost:{args.voila_port}/", flush=True)
+    threading.Thread(target=serve, args=(html, args.vert, args.port), kwargs={"httpd": httpd},
+                     daemon=True).start()
+    course, municipality = _book_header(root, args.config)
+    app = make_app(args.voila_port, args.vert, compiled, args.forvarmet,
+                   on_ready=lambda: print(f"Øvelsesappene: http://localhost:{args.voila_port}/", flush=True),
+                   header={"course": course, "municipality": municipality.get("navn", "")})
     return _serve_apps(app)
 
 
@@ -481,18 +534,35 @@ def _workshop_export(store, args) -> int:
     return 0
 
 
+def _book_header(root: Path, config: Path | None) -> tuple[str, dict]:
+    """(course title, municipality block) from the book's settings, for the pages' header."""
+    import yaml
+
+    path = config or root / names.CONFIG_FILE
+    try:
+        title = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("title") or ""
+    except (OSError, yaml.YAMLError, AttributeError):
+        title = ""
+    from .authoring.kommune import municipality
+
+    return str(title or "Tidlig og sammen"), municipality(path)
+
+
 def _workshop_start(store, shown: str, args) -> int:
+    import time
     from datetime import timedelta
 
     from .voila.server import make_app
-    from .workshop.session import room_pool
+    from .workshop.live import Hub
+    from .workshop.store import new_secret
 
-    if args.deltakere < 1:
-        print("--deltakere må være minst 1.")
-        return 1
+    started = time.monotonic()
+    if args.deltakere is not None:
+        print("Merk: --deltakere trengs ikke lenger. Deltakersiden bruker ingen kjerner, "
+              "så det er ingenting å gjøre klar.")
     root = names.project_root()
     compiled = root / names.COMPILED_DIR
-    if not _compile(root, compiled, args):
+    if not _compile_if_changed(root, compiled, args):
         return 1
     old = store.purge(timedelta(days=30))
     if old:
@@ -503,16 +573,21 @@ def _workshop_start(store, shown: str, args) -> int:
         os.environ.setdefault(names.PUBLIC_URL_ENV, f"http://{_lan_address()}:{args.port}")
     elif args.vert not in ("127.0.0.1", "localhost"):
         os.environ.setdefault(names.PUBLIC_URL_ENV, f"http://{args.vert}:{args.port}")
-    first, spare = room_pool(args.deltakere)
-    app = make_app(args.port, args.vert, compiled, 1,
-                   pools={names.PARTICIPANT_NOTEBOOK: first, names.TRAINER_NOTEBOOK: 1},
-                   spares={names.PARTICIPANT_NOTEBOOK: spare})
     public = os.environ.get(names.PUBLIC_URL_ENV, f"http://localhost:{args.port}")
-    print(f"Kursholder: http://localhost:{args.port}/voila/render/{names.TRAINER_NOTEBOOK}")
-    print(f"Deltakere:  {public}/voila/render/{names.PARTICIPANT_NOTEBOOK}")
-    print(f"Data:       {shown}")
-    print(f"Gjør klar {first} kjerner for {args.deltakere} deltakere (opptil {first * 0.11:.1f} GB minne). "
-          "Vent på «Klar» før rommet blir med. Stopp med Ctrl+C.", flush=True)
+    key = os.environ.get(names.TRAINER_KEY_ENV) or new_secret()
+    course, municipality = _book_header(root, getattr(args, "config", None))
+    hub = Hub(store, trainer_key=key, course=course, municipality=municipality,
+              public_base=os.environ.get(names.PUBLIC_URL_ENV, ""))
+
+    def ready():
+        print(f"Kursholder: http://localhost:{args.port}/kursholder?nokkel={key}")
+        print("            (hemmelig: bare den som har denne lenken, kan lage økter og se svarene)")
+        print(f"Deltakere:  {public}/rom/")
+        print(f"Data:       {shown}")
+        print(f"Klar for rommet etter {time.monotonic() - started:.1f} s. Stopp med Ctrl+C.", flush=True)
+
+    app = make_app(args.port, args.vert, compiled, 0, workshop=hub, on_ready=ready,
+                   header={"course": course, "municipality": municipality.get("navn", "")})
     return _serve_apps(app)
 
 

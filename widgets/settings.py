@@ -16,6 +16,7 @@ PROJECT_ENV = "KURS_PROSJEKT"        # the course project (a folder with cases/_
 COMPILED_ENV = "KURS_KOMPILERT"      # compiled cases (JSON) that the app kernels read
 DB_ENV = "KURS_DB_URL"               # the workshop store (SQLAlchemy URL)
 PUBLIC_URL_ENV = "KURS_WORKSHOP_URL"  # where participants reach the workshop server
+TRAINER_KEY_ENV = "KURS_KURSHOLDER_NOKKEL"  # the trainer link's key, the same on every server of a workshop
 VOILA_URL_ENV = "KURS_VOILA_URL"     # the exercise apps `kurs serve` runs, when the settings name none
 VARIANT_ENV = "KURS_VARIANT"        # the book variant being built (`kurs build --config X.yml`: X)
 

@@ -214,14 +214,57 @@ def build(root: Path, builddir: Path | None = None, out=sys.stderr,
     return result if interrupted else progress.finish(code)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+NOT_FOUND_PAGE = "404.html"   # the book's own page (_extra/404.html), in Norwegian
+
+
+class BookHandler(http.server.SimpleHTTPRequestHandler):
+    """The built book and nothing else: no folder listings, the book's own Norwegian
+    404 page, and no access log (no client addresses in the terminal)."""
+
     def log_message(self, format, *args):  # noqa: A002 - signature from the stdlib
         pass
 
+    def list_directory(self, path):
+        # a folder with an index.html is served as that page before this is asked
+        self.send_error(404)
+        return None
 
-def serve(html_dir: Path, host: str, port: int, out=sys.stdout) -> None:
-    handler = functools.partial(_QuietHandler, directory=str(html_dir))
-    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / NOT_FOUND_PAGE
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class PortTaken(Exception):
+    def __init__(self, port: int, host: str):
+        super().__init__(port, host)
+        self.port, self.host = port, host
+
+
+def book_server(html_dir: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """A server for the built book, bound now (a taken port is PortTaken, at once)."""
+    import errno
+
+    handler = functools.partial(BookHandler, directory=str(html_dir))
+    try:
+        return http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortTaken(port, host) from None
+        raise
+
+
+def serve(html_dir: Path, host: str, port: int, out=sys.stdout, httpd=None) -> None:
+    """Serve the book until Ctrl+C; `httpd` from book_server() if it is bound already."""
+    httpd = httpd or book_server(html_dir, host, port)
+    with httpd:
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
         out.write(f"Kurset er klart: http://{shown}:{httpd.server_address[1]}/\n"
                   "Stopp med Ctrl+C.\n")

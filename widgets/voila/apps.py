@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote
 
 import ipywidgets as w
 
-from ..settings import EXERCISE_NOTEBOOK, INDEX_NOTEBOOK, PARTICIPANT_NOTEBOOK, TRAINER_NOTEBOOK
+from ..settings import EXERCISE_NOTEBOOK, INDEX_NOTEBOOK, PARTICIPANT_NOTEBOOK
 from ..strings import t
 
 INDEX_URL = INDEX_NOTEBOOK
@@ -75,8 +75,7 @@ class CaseIndex(w.VBox):
             dd.observe(lambda _c: self._update(), names="value")
         intro = w.HTML("<h1>Øvelser</h1><p>Alle sakene er oppdiktet. Velg en sak for å øve. "
                        "Du kan filtrere på tema, tjeneste og alder.</p>"
-                       f'<p><a href="{PARTICIPANT_NOTEBOOK}">{html.escape(t("workshop_index_participant"))}</a> · '
-                       f'<a href="{TRAINER_NOTEBOOK}">{html.escape(t("workshop_index_trainer"))}</a></p>')
+                       f'<p><a href="{PARTICIPANT_NOTEBOOK}">{html.escape(t("workshop_index_participant"))}</a></p>')
         self.children = [intro, w.HBox(list(self.filters.values()), layout=w.Layout(flex_flow="row wrap")),
                          self.listing]
         self._update()

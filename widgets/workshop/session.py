@@ -8,26 +8,17 @@ recommended option, or another the trainer picks). In self-paced mode ("selv") e
 participant has an own `Playthrough`. In both modes the feedback for a decision is
 shown to participants when the trainer reveals it ("Vis fasit").
 
-The apps (`widgets.workshop.trainer_app`, `participant_app`) are thin layers over this
-module; `widgets.workshop.reports` turns a session into the dashboard's data and exports.
+The pages (`widgets.workshop.live`) are thin layers over this module;
+`widgets.workshop.reports` turns a session into the dashboard's data and exports.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from ..play.engine import EngineError, Playthrough, best_labels
 from ..play.loader import load_compiled
 from .store import MODES, Store, normalize_code, now
-
-
-# -- sizing -----------------------------------------------------------------------------------
-def room_pool(participants: int) -> tuple[int, int]:
-    """(kernels to preheat for the participant app, spares to keep ready afterwards) for
-    a room of this size: everyone gets a warm kernel, plus a few for reloads and latecomers."""
-    spare = max(2, math.ceil(max(participants, 0) / 10))
-    return max(participants, 0) + spare, spare
 
 
 # -- sessions ---------------------------------------------------------------------------------
@@ -155,11 +146,16 @@ def branches(play: Playthrough) -> list[dict]:
     return list(d["options"]) if play.needs_choice and d["branching"] else []
 
 
-def advance(store: Store, session: Session, option_id: str | None = None) -> Session:
+def advance(store: Store, session: Session, option_id: str | None = None,
+            expect: tuple[str, int] | None = None) -> Session:
     """Trainer-paced: move the room to the next scene (along `option_id` at a choice,
-    default the recommended option)."""
+    default the recommended option). With `expect` = (scene id, step) the trainer saw,
+    the room moves only if it is still there: a double click or a second tab that
+    pressed from the same place moves the room one scene, not two."""
     def change(s: Session):
         room = Playthrough(s.case, s.row["room_state"])
+        if expect is not None and (room.scene_id, room.step) != tuple(expect):
+            return None
         if room.needs_choice:
             room.choose(option_id or recommended_option(room))
         if not room.can_proceed:
@@ -192,15 +188,17 @@ class Participation:
     """One participant in one session: plays by the engine's rules and writes every
     choice and reflection to the store at once."""
 
-    def __init__(self, store: Store, session: Session, me: dict):
+    def __init__(self, store: Store, session: Session, me: dict, new: bool = False):
         self.store, self.session, self.me = store, session, me
-        self.answers = store.answers_of(me["id"])
-        self.notes = store.reflections_of(me["id"])
+        # a participant who just joined with a fresh random id has answered nothing yet
+        self.answers = {} if new else store.answers_of(me["id"])
+        self.notes = {} if new else store.reflections_of(me["id"])
         self.play = self._build()
 
     @classmethod
-    def join(cls, store: Store, session: Session, token: str, nickname: str | None = None):
-        return cls(store, session, store.join(session.id, token, nickname))
+    def join(cls, store: Store, session: Session, token: str, nickname: str | None = None, new: bool = False):
+        """`new`: the token was made just now (never used), so there is nothing to read back."""
+        return cls(store, session, store.join(session.id, token, nickname), new=new)
 
     @classmethod
     def rejoin(cls, store: Store, session: Session, token: str):
@@ -263,10 +261,14 @@ class Participation:
             self.play.choose(option_id)
         except EngineError:
             return False
-        self.store.answer(self.session.id, self.me["id"], self.play.scene_id, self.play.answered)
+        try:
+            self.store.answer(self.session.id, self.me["id"], self.play.scene_id, self.play.answered)
+            if not self.session.trainer_paced:
+                self.store.save_state(self.me["id"], self.play.state())
+        except Exception:
+            self.play = self._build()  # not stored: the page may send it again
+            raise
         self.answers[self.play.scene_id] = self.play.answered
-        if not self.session.trainer_paced:
-            self.store.save_state(self.me["id"], self.play.state())
         return True
 
     def proceed(self) -> bool:
@@ -276,14 +278,18 @@ class Participation:
         mine = self.answers.get(self.play.scene_id)
         if mine is not None and self.play.needs_choice:
             self.play.choose(mine)
-        self.store.save_state(self.me["id"], self.play.state())
+        try:
+            self.store.save_state(self.me["id"], self.play.state())
+        except Exception:
+            self.play = self._build()
+            raise
         return True
 
     def reflect(self, text: str) -> bool:
         if not self.session.is_open or _kind(self.play.scene) != "reflection":
             return False
-        self.play.reflect(text)
         self.store.reflect(self.session.id, self.me["id"], self.play.scene_id, text)
+        self.play.reflect(text)
         self.notes[self.play.scene_id] = self.play.reflections[self.play.scene_id]
         if not self.session.trainer_paced:
             self.store.save_state(self.me["id"], self.play.state())

@@ -139,11 +139,29 @@ def normalize_code(text: object) -> str:
     return "".join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())[:12]
 
 
-def clean_text(text: object, limit: int) -> str:
-    """Free text from a participant: no control characters, at most `limit` characters."""
+# Format characters that belong inside emoji sequences: the zero-width joiner (👨‍👩‍👧 is
+# three faces joined by U+200D) and the tag characters of subdivision flags. Variation
+# selectors (U+FE0F) are marks, not control characters, and stay anyway.
+KEEP_FORMAT = {"\u200d"} | {chr(c) for c in range(0xE0020, 0xE0080)}
+
+
+def _allowed(ch: str) -> bool:
+    return ch in "\n\t" or ch in KEEP_FORMAT or unicodedata.category(ch)[0] != "C"
+
+
+def clean_text(text: object, limit: int | None = None) -> str:
+    """Free text from a participant: no control characters (emoji sequences kept whole),
+    at most `limit` characters. The servers refuse a longer text with a message before
+    it gets here (`too_long`); the cut is only a last guard."""
     text = "" if text is None else str(text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return text.strip()[:limit]
+    text = "".join(ch for ch in text if _allowed(ch)).strip()
+    return text if limit is None else text[:limit]
+
+
+def too_long(text: object, limit: int) -> bool:
+    """True if `text`, cleaned, has more than `limit` characters (code points, as the
+    participant page counts them while typing)."""
+    return len(clean_text(text)) > limit
 
 
 def _make_engine(url: str) -> sa.Engine:
@@ -250,6 +268,15 @@ class Store:
         """The cheap question participants poll: has the trainer changed anything?"""
         with self._begin() as conn:
             return conn.execute(sa.select(sessions.c.version).where(sessions.c.id == session_id)).scalar()
+
+    def session_versions(self, ids: list[int]) -> dict[int, int]:
+        """The version of each of these sessions, in one query: what a server asks a few
+        times a second for every session that has a page open on it."""
+        if not ids:
+            return {}
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(sessions.c.id, sessions.c.version).where(sessions.c.id.in_(ids)))
+            return {r.id: r.version for r in rows}
 
     def trainer_session(self, code: str, key: str) -> dict | None:
         found = self.session_by_code(code)
