@@ -123,3 +123,32 @@ def test_hidden_folders_and_virtual_environments_are_found(tmp_path):
     (tmp_path / "modules" / ".skjult").mkdir(parents=True)
     (tmp_path / "modules" / "ok").mkdir()
     assert sorted(virtual_envs(tmp_path)) == ["modules/.skjult", "venv2"]
+
+
+def test_the_package_carries_every_part_of_the_book():
+    """A wheel builds the same book as the repository: every page of _toc.yml, and every
+    folder _config.yml names, is in widgets.book.sources.BOOK_PARTS."""
+    import yaml
+
+    from widgets.book.sources import BOOK_PARTS
+
+    root = Path(__file__).resolve().parent.parent
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            files.extend([node["file"]] if "file" in node else [])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc["parts"])
+    tops = {Path(f).parts[0] + ("" if len(Path(f).parts) > 1 else ".md") for f in files if not f.startswith("ovelser")}
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    tops |= {Path(p).parts[0] for p in (*config["templates_path"], *config["locale_dirs"], *config["html_static_path"],
+                                        *config["html_extra_path"], config["html_favicon"])}
+    tops |= {"tilgjengelighet", "cases"}  # read by the accessibility page and the case pages
+    assert tops - set(BOOK_PARTS) == set()

@@ -69,7 +69,7 @@ def test_progress_survives_reload_on_file_url_and_delete_clears_it(page, book_ht
     assert "0 av 12" in _panel(page) and "Fremdriften din er slettet." in _panel(page)
     page.reload()
     assert "0 av 12" in _panel(page)
-    assert page.evaluate(f"localStorage.getItem('{KEY}')") in (None, '{"m":{},"x":{}}')
+    assert page.evaluate("localStorage.getItem(window.KursFremdrift.KEY)") in (None, '{"m":{},"x":{}}')
 
 
 def test_progress_moves_to_another_browser_as_a_file(page, book_server, browser, tmp_path):
@@ -134,7 +134,7 @@ def test_certificate_after_every_module_and_three_exercises_prints_to_pdf(page, 
         assert expected in text, (expected, text)
     assert "Kursholdere" not in text and "Min fremdrift" not in text and "Navnet ditt" not in text
     # The name stays in the browser: not in the progress, not in an export.
-    assert "Kari" not in page.evaluate(f"localStorage.getItem('{KEY}')")
+    assert "Kari" not in page.evaluate("localStorage.getItem(window.KursFremdrift.KEY)")
 
 
 MODULES = ["modules/01-hvorfor/index", "modules/02-liermodellen/index", "modules/10-kursholder/index"]

@@ -60,10 +60,12 @@ def reading_order(case: dict) -> list[str]:
     return order + [s for s in scenes if s not in order]
 
 
-def _page(title: str, body: str, back: str) -> str:
+def _page(title: str, body: str, back: str, description: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n'
+            f'<title>{html.escape(title)}</title>\n'
+            f'<meta name="description" content="{html.escape(description)}">\n'
+            '<link rel="icon" href="../_static/favicon.svg">\n<style>{CSS}</style>\n'
             f'<script>{PRINT_DATE_JS}</script>\n</head>\n<body>\n'
             f'<nav><a href="{html.escape(back)}">Tilbake til øvelsen</a> · '
             f'<button type="button" onclick="window.print()">Skriv ut</button></nav>\n<main>\n{body}</main>\n</body>\n</html>\n')
@@ -188,9 +190,11 @@ def write_sheets(app: Sphinx, exc) -> None:
             continue  # the exercise page reports it
         back = f"../{app.config.case_pages_dir or 'ovelser'}/{path.stem}.html"
         sheet, answers = sheet_names(path.stem)
-        (target / sheet).write_text(_page(f'Arbeidsark: {case["title"]}', handout(case, name, built), back),
+        (target / sheet).write_text(_page(f'Arbeidsark: {case["title"]}', handout(case, name, built), back,
+                  f'Arbeidsark for utskrift: {case["summary"]}'),
                                     encoding="utf-8")
-        (target / answers).write_text(_page(f'Fasit: {case["title"]}', answer_sheet(case, name, built), back),
+        (target / answers).write_text(_page(f'Fasit: {case["title"]}', answer_sheet(case, name, built), back,
+                  f'Fasit for kursholdere: {case["summary"]}'),
                                       encoding="utf-8")
     stamp_path.write_text(stamp, encoding="utf-8")
 

@@ -44,13 +44,28 @@ class NoBook(Exception):
     pass
 
 
-def shell_html(course: dict) -> str:
+def storage_name(html_dir: Path) -> str:
+    """The book's own localStorage namespace, as its pages name it (widgets.book.output):
+    the shell must read and write the same keys as the pages in its frame."""
+    import re
+
+    for page in ("intro.html", "index.html"):
+        path = html_dir / page
+        found = re.search(r'<meta name="kurs-lagring" content="([^"]*)"', path.read_text(encoding="utf-8")) \
+            if path.is_file() else None
+        if found:
+            return html.unescape(found.group(1))
+    return ""
+
+
+def shell_html(course: dict, storage: str = "") -> str:
     """scorm.html: the frame around the book, and the adapter."""
     from .exercises import script_json
 
     title = html.escape(course["title"])
+    meta = f'<meta name="kurs-lagring" content="{html.escape(storage)}">\n' if storage else ""
     return (f'<!DOCTYPE html>\n<html lang="{html.escape(course.get("lang") or "nb")}">\n<head>\n'
-            f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n{meta}'
             f'<title>{title}</title>\n'
             '<style>html, body, iframe { margin: 0; border: 0; width: 100%; height: 100%; display: block; }</style>\n'
             '<script src="_static/case-player.js"></script>\n<script src="_static/progress.js"></script>\n'
@@ -103,7 +118,7 @@ def make_package(html_dir: Path, compiled_dir: Path, out: Path) -> int:
         source = compiled_dir / f"{case[0]}.json"
         if source.is_file():
             entries[f"{CASES}/{case[0]}.json"] = source.read_bytes()
-    entries[LAUNCH] = shell_html(course).encode("utf-8")
+    entries[LAUNCH] = shell_html(course, storage_name(html_dir)).encode("utf-8")
     manifest = imsmanifest(course, sorted(entries)).encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:

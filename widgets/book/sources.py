@@ -13,9 +13,10 @@ import shutil
 from pathlib import Path
 
 # What a book build needs, relative to the project root. Folders are copied whole,
-# without the names in SKIP. `_vendor` is there only after `npm ci`.
-BOOK_PARTS = ("_config.yml", "_toc.yml", "intro.md", "tilgjengelighet.md", "modules", "om", "cases",
-              "_theme", "_extra", "_vendor")
+# without the names in SKIP. tests/test_kommune_settings.py checks that every page in
+# _toc.yml and every folder _config.yml names is here.
+BOOK_PARTS = ("_config.yml", "_toc.yml", "intro.md", "kilder.md", "kursbevis.md", "tilgjengelighet.md",
+              "tilgjengelighet", "modules", "verktoy", "om", "cases", "_theme", "_extra")
 SKIP = {"__pycache__", ".ipynb_checkpoints", "_build", "ovelser", "node_modules", ".git", ".installed"}
 PACKAGED = Path(__file__).resolve().parent / "source"
 

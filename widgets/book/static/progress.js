@@ -4,7 +4,8 @@
   "use strict";
   // The book's own namespace, as the player's keys (<meta name="kurs-lagring">).
   var ns = (document.querySelector('meta[name="kurs-lagring"]') || { content: "" }).content;
-  var PREFIX = "tidlig-og-sammen/" + (ns ? ns + "/" : ""), KEY = PREFIX + "fremdrift", NAME = PREFIX + "navn";
+  var PREFIX = "tidlig-og-sammen/" + (ns ? ns + "/" : ""), KEY = PREFIX + "fremdrift", NAME = PREFIX + "navn",
+    FILE = "tidlig-og-sammen/fremdrift";  // the format of an exported progress file
   window.KursFremdrift = { PREFIX, KEY };
   var data = document.getElementById("kurs-data");
   if (!data) return;
@@ -79,7 +80,7 @@
       if (file.files[0]) file.files[0].text().then(text => {
         var d = null, r = load();
         try { d = JSON.parse(text); } catch (e) { /* not JSON */ }
-        d = d && d.format == KEY && clean(d);
+        d = d && d.format == FILE && clean(d);
         if (!d) { msg = D.t.import_bad; return draw(); }
         Object.assign(r.m, d.m);
         Object.assign(r.x, d.x);
@@ -90,7 +91,7 @@
     one(".kf-export").onclick = () => {
       var r = load(), a = document.createElement("a");
       a.download = D.t.file;
-      a.href = URL.createObjectURL(new Blob([JSON.stringify({ format: KEY, m: r.m, x: r.x })], { type: "application/json" }));
+      a.href = URL.createObjectURL(new Blob([JSON.stringify({ format: FILE, m: r.m, x: r.x })], { type: "application/json" }));
       document.body.append(a);
       a.click();
       a.remove();
