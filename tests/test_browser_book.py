@@ -81,6 +81,9 @@ def test_search_finds_pages_and_shows_each_with_its_summary(page, book_server):
     page.goto(f"{book_server}/search.html?q=samtykke")
     expect(page.locator("#search-results .search-summary")).to_contain_text("fant", timeout=15_000)
     results = page.locator("#search-results ul.search > li")
+    # Results come one by one, each with its summary: wait for the first three.
+    page.wait_for_function("document.querySelectorAll('#search-results ul.search > li').length >= 3",
+                           timeout=15_000)
     expect(results.last.locator("p.context")).to_be_visible()
     count = results.count()
     assert count >= 3

@@ -39,6 +39,7 @@ ol.choices{padding-left:1.6em}ol.choices li{margin:.35em 0}
 .verdict{font-weight:bold}
 nav a{color:#0645ad}
 .story{white-space:pre-line}
+h1,h2,h3,p,li{overflow-wrap:anywhere;hyphens:auto}
 @media print{nav{display:none}h2{break-after:avoid}section.scene,li{break-inside:avoid}
  a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em;word-break:break-all}}
 """
@@ -65,7 +66,7 @@ def _page(title: str, body: str, back: str, description: str) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<title>{html.escape(title)}</title>\n'
             f'<meta name="description" content="{html.escape(description)}">\n'
-            '<link rel="icon" href="../_static/favicon.svg">\n<style>{CSS}</style>\n'
+            f'<link rel="icon" href="../_static/favicon.svg">\n<style>{CSS}</style>\n'
             f'<script>{PRINT_DATE_JS}</script>\n</head>\n<body>\n'
             f'<nav><a href="{html.escape(back)}">Tilbake til øvelsen</a> · '
             f'<button type="button" onclick="window.print()">Skriv ut</button></nav>\n<main>\n{body}</main>\n</body>\n</html>\n')
