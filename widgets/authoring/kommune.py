@@ -47,49 +47,37 @@ def _link(value: str) -> str:
     return value
 
 
-class Tjeneste(_Strict):
+class _Named(_Strict):
+    """An entry with a name that is read out and shown, and maybe a link: the name must
+    not be empty, the link only https, mailto or tel."""
+
+    @field_validator("navn", check_fields=False)
+    @classmethod
+    def checknavn(cls, v):
+        return _text(v)
+
+    @field_validator("url", check_fields=False)
+    @classmethod
+    def checkurl(cls, v):
+        return v if v is None else _link(v)
+
+
+class Tjeneste(_Named):
     navn: str = Field(description="Tjenestens navn, f.eks. «Barnevernstjenesten».")
     kontakt: str = Field("", description="Telefon, e-post og åpningstid. Telefonnumre og e-postadresser blir lenker.")
     beskrivelse: Optional[str] = Field(None, description="Hva tjenesten hjelper med (valgfritt).")
     url: Optional[str] = Field(None, description="Tjenestens nettside (https://).")
 
-    @field_validator("navn")
-    @classmethod
-    def checknavn(cls, v):
-        return _text(v)
-    @field_validator("url")
-    @classmethod
-    def checkurl(cls, v):
-        return v if v is None else _link(v)
 
-
-class Rutine(_Strict):
+class Rutine(_Named):
     navn: str = Field(description="Rutinens navn.")
     beskrivelse: str = Field("", description="Kort om når og hvordan rutinen brukes.")
     url: Optional[str] = Field(None, description="Hvor rutinen ligger (https://).")
 
-    @field_validator("navn")
-    @classmethod
-    def checknavn(cls, v):
-        return _text(v)
-    @field_validator("url")
-    @classmethod
-    def checkurl(cls, v):
-        return v if v is None else _link(v)
 
-
-class Lenke(_Strict):
+class Lenke(_Named):
     navn: str = Field(description="Lenketeksten som leses opp og vises (påkrevd).")
     url: str = Field(description="Adressen: https://, mailto: eller tel:.")
-
-    @field_validator("navn")
-    @classmethod
-    def checknavn(cls, v):
-        return _text(v)
-    @field_validator("url")
-    @classmethod
-    def checkurl(cls, v):
-        return _link(v)
 
 
 class Tilgjengelighet(_Strict):
