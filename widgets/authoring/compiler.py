@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 
 from ..play.format import FORMAT, FORMAT_VERSION
 from .case import Case
 from .catalog import Catalog
+from .graph import steps_to_ending, successors
 from .placeholders import substitute
 
 DIMENSION_OF_KIND = {"tier": "tier", "level": "level", "action": "action", "reflection": None}
@@ -105,21 +105,8 @@ def _reference(catalog: Catalog, key: str) -> dict:
 
 def _add_remaining(scenes: dict) -> None:
     """Shortest number of scenes from each scene to an ending, the ending included."""
-    reverse: dict[str, set] = {sid: set() for sid in scenes}
-    for sid, scene in scenes.items():
-        targets = {scene["next"]} if scene["next"] else set()
-        if scene["decision"]:
-            targets |= {o["next"] for o in scene["decision"]["options"] if o["next"]}
-        for t in targets:
-            reverse[t].add(sid)
-    dist = {sid: 1 for sid, s in scenes.items() if s["ending"]}
-    queue = deque(dist)
-    while queue:
-        sid = queue.popleft()
-        for prev in reverse[sid]:
-            if prev not in dist:
-                dist[prev] = dist[sid] + 1
-                queue.append(prev)
+    edges = {sid: successors(scene) for sid, scene in scenes.items()}
+    dist = steps_to_ending(edges, [sid for sid, s in scenes.items() if s["ending"]])
     for sid, scene in scenes.items():
         scene["remaining"] = dist.get(sid, 1)
 

@@ -9,13 +9,13 @@ file with structural mistakes still gets all its other problems reported in one 
 from __future__ import annotations
 
 import re
-from collections import deque
 from pathlib import Path
 
 from ..problems import Problem, did_you_mean, display_path, errors, field_path
 from ..strings import t
 from .case import SLUG, Case
 from .catalog import Catalog
+from .graph import reach, reverse, successors
 from .placeholders import KNOWN_PLACEHOLDERS, PLACEHOLDER
 from .structure import check_structure
 from .templates import TEXT_FIELDS, placeholder_texts
@@ -63,13 +63,6 @@ def _dict(value) -> dict:
 def _text(value) -> str | None:
     return value if isinstance(value, str) else None
 
-
-def scene_successors(scene: dict) -> set[str]:
-    """Scene ids that can come right after `scene` (raw or compiled data)."""
-    out = {scene.get("next")}
-    for option in _list(_dict(scene.get("decision")).get("options")):
-        out.add(_dict(option).get("next") or scene.get("next"))
-    return {s for s in out if isinstance(s, str)}
 
 
 class _MeaningChecker:
@@ -257,11 +250,11 @@ class _MeaningChecker:
         scenes = {s["id"]: s for s in self.scenes if isinstance(s.get("id"), str)}
         index = {sid: i for i, s in enumerate(_list(self.data.get("scenes")))
                  if isinstance(s, dict) and isinstance(sid := s.get("id"), str)}
-        edges = {sid: scene_successors(s) & self.scene_ids for sid, s in scenes.items()}
+        edges = {sid: successors(s) & self.scene_ids for sid, s in scenes.items()}
         start = self.data.get("start") if isinstance(self.data.get("start"), str) else self.scenes[0].get("id")
         if start not in scenes:
             return
-        reached = _reach([start], edges)
+        reached = reach([start], edges)
         for sid in scenes:
             if sid not in reached:
                 self.add(("scenes", index[sid], "id"), f"scenen «{sid}» kan ikke nås fra starten",
@@ -271,21 +264,7 @@ class _MeaningChecker:
             self.add(("scenes",), "ingen avslutning kan nås fra starten",
                      "legg til en scene med «ending: true» og pek på den med next")
             return
-        reverse: dict[str, set] = {sid: set() for sid in scenes}
-        for sid, targets in edges.items():
-            for target in targets:
-                reverse[target].add(sid)
-        can_finish = _reach(endings, reverse)
+        can_finish = reach(endings, reverse(edges))
         for sid in sorted(reached - can_finish, key=index.get):
             self.add(("scenes", index[sid], "id"), f"fra scenen «{sid}» kommer man aldri til en avslutning",
                      "sørg for at alle veier videre leder til en scene med «ending: true»")
-
-
-def _reach(starts, edges) -> set:
-    seen, queue = set(starts), deque(starts)
-    while queue:
-        for nxt in edges.get(queue.popleft(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
